@@ -1,0 +1,318 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"zjtx/internal/domain"
+)
+
+// Enterprises stores profiles, yearly figures and tier history.
+type Enterprises struct{ db *DB }
+
+func NewEnterprises(db *DB) *Enterprises { return &Enterprises{db: db} }
+
+const (
+	tEnterprises = "enterprises"
+	tYears       = "year_figures"
+	tTierEvents  = "tier_events"
+)
+
+// EnterpriseSort is a list ordering the indexes support.
+type EnterpriseSort string
+
+const (
+	SortName    EnterpriseSort = "name"
+	SortUpdated EnterpriseSort = "updated"
+	SortFounded EnterpriseSort = "founded"
+)
+
+// EnterpriseFilter selects and orders a page of enterprises. Zero values mean "any".
+type EnterpriseFilter struct {
+	Query    string // name substring, or USCC prefix
+	District string
+	Tier     domain.Tier
+	Group    domain.IndustryGroup
+	Label    domain.Label
+	Size     domain.SizeClass
+	Sort     EnterpriseSort
+	Desc     bool
+	Page     int // from 1
+	PerPage  int
+}
+
+// EnterprisePage is one page of a filtered list.
+type EnterprisePage struct {
+	Items   []domain.Enterprise
+	Total   int64
+	Page    int
+	PerPage int
+}
+
+// Pages is the number of pages for Total.
+func (p EnterprisePage) Pages() int {
+	if p.PerPage == 0 {
+		return 0
+	}
+	return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage))
+}
+
+// listColumns are what list rows show; the profile's long text stays out of list queries.
+var listColumns = []string{"id", "uscc", "name", "district_code", "industry_group", "industry_code", "tier",
+	"tier_valid_until", "size", "above_scale", "high_tech", "tech_sme", "gazelle", "unicorn", "single_champion",
+	"listed", "founded_on", "updated_at"}
+
+func (s *Enterprises) filtered(ctx context.Context, f EnterpriseFilter) *gorm.DB {
+	q := s.db.R.WithContext(ctx).Table(tEnterprises)
+	if f.District != "" {
+		q = q.Where("district_code = ?", f.District)
+	}
+	if f.Tier != "" {
+		q = q.Where("tier = ?", string(f.Tier))
+	}
+	if f.Group != "" {
+		q = q.Where("industry_group = ?", string(f.Group))
+	}
+	if f.Size != "" {
+		q = q.Where("size = ?", string(f.Size))
+	}
+	if f.Label.Valid() {
+		q = q.Where(string(f.Label) + " = ?", true) // column name from a fixed list
+	}
+	if term := strings.TrimSpace(f.Query); term != "" {
+		if code := domain.NormalizeUSCC(term); looksLikeUSCCPrefix(code) {
+			// A range instead of LIKE so both databases use the unique index.
+			q = q.Where("(uscc >= ? AND uscc < ?) OR name LIKE ?", code, code+"\x7f", "%"+escapeLike(term)+"%")
+		} else {
+			q = q.Where("name LIKE ? ESCAPE '\\'", "%"+escapeLike(term)+"%")
+		}
+	}
+	return q
+}
+
+// looksLikeUSCCPrefix: at least 6 characters, all from the USCC alphabet, with a digit.
+func looksLikeUSCCPrefix(s string) bool {
+	if len(s) < 6 || len(s) > 18 {
+		return false
+	}
+	digit := false
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789ABCDEFGHJKLMNPQRTUWXY", c) {
+			return false
+		}
+		digit = digit || c >= '0' && c <= '9'
+	}
+	return digit
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// List returns a page of enterprises matching f.
+func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterprisePage, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	page := EnterprisePage{Page: f.Page, PerPage: f.PerPage}
+	if err := s.filtered(ctx, f).Count(&page.Total).Error; err != nil {
+		return page, err
+	}
+	order := "name"
+	switch f.Sort {
+	case SortUpdated:
+		order = "updated_at"
+	case SortFounded:
+		order = "founded_on"
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	err := s.filtered(ctx, f).Select(listColumns).
+		Order(order + dir).Order("id" + dir).
+		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).
+		Find(&page.Items).Error
+	return page, err
+}
+
+// Get loads one enterprise by id.
+func (s *Enterprises) Get(ctx context.Context, id int64) (domain.Enterprise, error) {
+	var e domain.Enterprise
+	err := s.db.R.WithContext(ctx).Table(tEnterprises).Where("id = ?", id).Take(&e).Error
+	return e, mapErr(err)
+}
+
+// GetByUSCC loads one enterprise by its credit code.
+func (s *Enterprises) GetByUSCC(ctx context.Context, code domain.USCC) (domain.Enterprise, error) {
+	var e domain.Enterprise
+	err := s.db.R.WithContext(ctx).Table(tEnterprises).Where("uscc = ?", string(code)).Take(&e).Error
+	return e, mapErr(err)
+}
+
+// Create inserts a new enterprise; a taken USCC gives ErrConflict.
+func (s *Enterprises) Create(ctx context.Context, e *domain.Enterprise) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error { return CreateEnterprise(tx, e) })
+}
+
+// CreateEnterprise inserts within a caller's transaction.
+func CreateEnterprise(tx *gorm.DB, e *domain.Enterprise) error {
+	if e.Tier == "" {
+		e.Tier = domain.TierBase
+	}
+	e.Version = 1
+	return mapErr(tx.Table(tEnterprises).Create(e).Error)
+}
+
+// Update saves the profile when e.Version still matches the stored row; the tier,
+// size and creation time are not changed here. On success e.Version is bumped.
+func (s *Enterprises) Update(ctx context.Context, e *domain.Enterprise) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error { return UpdateEnterprise(tx, e) })
+}
+
+// profileColumns are the columns an edit of the profile may change.
+var profileColumns = []string{"uscc", "name", "district_code", "address", "founded_on", "industry_group", "industry_code",
+	"main_product", "niche_market", "niche_since", "contact_person", "contact_phone", "above_scale", "above_scale_since",
+	"high_tech", "tech_sme", "gazelle", "unicorn", "single_champion", "listed", "listed_board"}
+
+// UpdateEnterprise is Update within a caller's transaction.
+func UpdateEnterprise(tx *gorm.DB, e *domain.Enterprise) error {
+	now := tx.NowFunc()
+	vals := map[string]any{
+		"uscc": string(e.USCC), "name": e.Name, "district_code": e.DistrictCode, "address": e.Address,
+		"founded_on": e.FoundedOn, "industry_group": string(e.IndustryGroup), "industry_code": e.IndustryCode,
+		"main_product": e.MainProduct, "niche_market": e.NicheMarket, "niche_since": e.NicheSince,
+		"contact_person": e.ContactPerson, "contact_phone": e.ContactPhone,
+		"above_scale": e.AboveScale, "above_scale_since": e.AboveScaleSince, "high_tech": e.HighTech,
+		"tech_sme": e.TechSME, "gazelle": e.Gazelle, "unicorn": e.Unicorn, "single_champion": e.SingleChampion,
+		"listed": e.Listed, "listed_board": e.ListedBoard,
+		"version": e.Version + 1, "updated_at": now,
+	}
+	res := tx.Table(tEnterprises).Where("id = ? AND version = ?", e.ID, e.Version).Updates(vals)
+	if err := mapErr(res.Error); err != nil {
+		return err
+	}
+	if res.RowsAffected == 0 {
+		var n int64
+		if err := tx.Table(tEnterprises).Where("id = ?", e.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		return ErrStale
+	}
+	e.Version++
+	e.UpdatedAt = now
+	// The group may have changed, and with it the size class.
+	return refreshSize(tx, e.ID)
+}
+
+// Years lists an enterprise's yearly figures, oldest first.
+func (s *Enterprises) Years(ctx context.Context, enterpriseID int64) ([]domain.YearFigures, error) {
+	var ys []domain.YearFigures
+	err := s.db.R.WithContext(ctx).Table(tYears).Where("enterprise_id = ?", enterpriseID).Order("year").Find(&ys).Error
+	return ys, err
+}
+
+// Year loads one year's figures.
+func (s *Enterprises) Year(ctx context.Context, enterpriseID int64, year int) (domain.YearFigures, error) {
+	var y domain.YearFigures
+	err := s.db.R.WithContext(ctx).Table(tYears).Where("enterprise_id = ? AND year = ?", enterpriseID, year).Take(&y).Error
+	return y, mapErr(err)
+}
+
+// SaveYear inserts a new year (y.ID == 0; a year already on record gives ErrConflict)
+// or corrects an existing one under its version, then recomputes the size class.
+func (s *Enterprises) SaveYear(ctx context.Context, y *domain.YearFigures) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error { return SaveYear(tx, y) })
+}
+
+// SaveYear is Enterprises.SaveYear within a caller's transaction.
+func SaveYear(tx *gorm.DB, y *domain.YearFigures) error {
+	if y.ID == 0 {
+		y.Version = 1
+		if err := mapErr(tx.Table(tYears).Create(y).Error); err != nil {
+			return err
+		}
+	} else {
+		res := tx.Table(tYears).Where("id = ? AND enterprise_id = ? AND version = ?", y.ID, y.EnterpriseID, y.Version).
+			Updates(map[string]any{
+				"employees": y.Employees, "rd_staff": y.RDStaff, "revenue": y.Revenue, "main_revenue": y.MainRevenue,
+				"output_value": y.OutputValue, "rd_expense": y.RDExpense, "net_profit": y.NetProfit,
+				"total_assets": y.TotalAssets, "total_liabilities": y.TotalLiabilities,
+				"equity_financing": y.EquityFinancing, "version": y.Version + 1,
+			})
+		if err := mapErr(res.Error); err != nil {
+			return err
+		}
+		if res.RowsAffected == 0 {
+			return ErrStale
+		}
+		y.Version++
+	}
+	if err := tx.Table(tEnterprises).Where("id = ?", y.EnterpriseID).
+		Updates(map[string]any{"updated_at": tx.NowFunc(), "version": gorm.Expr("version + 1")}).Error; err != nil {
+		return err
+	}
+	return refreshSize(tx, y.EnterpriseID)
+}
+
+// refreshSize stores the size class computed from the latest year (DOMAIN.md §SME size).
+func refreshSize(tx *gorm.DB, enterpriseID int64) error {
+	var e domain.Enterprise
+	if err := tx.Table(tEnterprises).Select("id", "industry_group").Where("id = ?", enterpriseID).Take(&e).Error; err != nil {
+		return mapErr(err)
+	}
+	var latest []domain.YearFigures
+	if err := tx.Table(tYears).Where("enterprise_id = ?", enterpriseID).Order("year DESC").Limit(1).Find(&latest).Error; err != nil {
+		return err
+	}
+	size := domain.LatestSize(e.IndustryGroup, latest)
+	return tx.Table(tEnterprises).Where("id = ?", enterpriseID).Update("size", string(size)).Error
+}
+
+// TierEvents lists the tier history, newest first.
+func (s *Enterprises) TierEvents(ctx context.Context, enterpriseID int64) ([]domain.TierEvent, error) {
+	var evs []domain.TierEvent
+	err := s.db.R.WithContext(ctx).Table(tTierEvents).Where("enterprise_id = ?", enterpriseID).
+		Order("effective_on DESC").Order("id DESC").Find(&evs).Error
+	return evs, err
+}
+
+// AddTierEvent records a tier change and moves the enterprise to its new tier.
+func AddTierEvent(tx *gorm.DB, ev *domain.TierEvent) error {
+	if ev.CreatedAt.IsZero() {
+		ev.CreatedAt = tx.NowFunc()
+	}
+	if err := tx.Table(tTierEvents).Create(ev).Error; err != nil {
+		return err
+	}
+	res := tx.Table(tEnterprises).Where("id = ?", ev.EnterpriseID).Updates(map[string]any{
+		"tier": string(ev.ToTier), "tier_valid_until": ev.ValidUntil,
+		"updated_at": tx.NowFunc(), "version": gorm.Expr("version + 1"),
+	})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Count returns how many enterprises there are, for empty-database checks.
+func (s *Enterprises) Count(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.R.WithContext(ctx).Table(tEnterprises).Count(&n).Error
+	return n, err
+}
+
+// IsStale reports whether err is an optimistic-lock refusal.
+func IsStale(err error) bool { return errors.Is(err, ErrStale) }

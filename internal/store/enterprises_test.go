@@ -1,0 +1,94 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"zjtx/internal/domain"
+	"zjtx/internal/store"
+	"zjtx/internal/store/storetest"
+)
+
+func money(w int64) *domain.Money { m := domain.Wan(w); return &m }
+func count(n int64) *int64         { return &n }
+
+func newEnterprise(code, name, district string) *domain.Enterprise {
+	return &domain.Enterprise{
+		USCC: domain.USCC(code), Name: name, DistrictCode: district,
+		IndustryGroup: domain.GroupIndustrial, FoundedOn: domain.MustDate("2015-06-01"),
+		NicheSince: domain.MustDate("2016-01-01"),
+	}
+}
+
+func TestEnterpriseLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := store.NewEnterprises(db)
+		e := newEnterprise("91310000631696382C", "上海精密仪器有限公司", "310115")
+		e.HighTech = true
+		if err := s.Create(ctx, e); err != nil {
+			t.Fatalf("create: %v", err)
+		}
+		dup := newEnterprise("91310000631696382C", "另一家公司", "310101")
+		if err := s.Create(ctx, dup); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate USCC: got %v, want ErrConflict", err)
+		}
+
+		got, err := s.Get(ctx, e.ID)
+		if err != nil {
+			t.Fatalf("get: %v", err)
+		}
+		if got.Name != e.Name || got.FoundedOn != e.FoundedOn || !got.HighTech || got.Tier != domain.TierBase || got.Version != 1 {
+			t.Fatalf("round trip lost data: %+v", got)
+		}
+
+		// Yearly figures drive the size class: 250 staff, 1.5 亿 revenue → small industrial.
+		y := &domain.YearFigures{EnterpriseID: e.ID, Year: 2025, Employees: count(250), Revenue: money(15000), NetProfit: money(-120)}
+		if err := s.SaveYear(ctx, y); err != nil {
+			t.Fatalf("save year: %v", err)
+		}
+		if err := s.SaveYear(ctx, &domain.YearFigures{EnterpriseID: e.ID, Year: 2025}); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("second 2025 row: got %v, want ErrConflict", err)
+		}
+		got, _ = s.Get(ctx, e.ID)
+		if got.Size != domain.SizeSmall {
+			t.Fatalf("size = %q, want small", got.Size)
+		}
+		ys, err := s.Years(ctx, e.ID)
+		if err != nil || len(ys) != 1 || *ys[0].NetProfit != domain.Wan(-120) || ys[0].RDExpense != nil {
+			t.Fatalf("years = %+v, %v", ys, err)
+		}
+
+		// Optimistic locking: a save based on an old version is refused.
+		stale := got
+		got.Name = "上海精密仪器股份有限公司"
+		if err := s.Update(ctx, &got); err != nil {
+			t.Fatalf("update: %v", err)
+		}
+		stale.Name = "覆盖"
+		if err := s.Update(ctx, &stale); !errors.Is(err, store.ErrStale) {
+			t.Fatalf("stale update: got %v, want ErrStale", err)
+		}
+		if _, err := s.Get(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing: got %v, want ErrNotFound", err)
+		}
+
+		page, err := s.List(ctx, store.EnterpriseFilter{Query: "精密"})
+		if err != nil || page.Total != 1 || page.Items[0].Name != "上海精密仪器股份有限公司" {
+			t.Fatalf("search by name: %+v %v", page, err)
+		}
+		page, err = s.List(ctx, store.EnterpriseFilter{Query: "913100006316"})
+		if err != nil || page.Total != 1 {
+			t.Fatalf("search by USCC prefix: %+v %v", page, err)
+		}
+		page, err = s.List(ctx, store.EnterpriseFilter{Label: domain.LabelHighTech, District: "310101"})
+		if err != nil || page.Total != 0 {
+			t.Fatalf("filter: %+v %v", page, err)
+		}
+		page, err = s.List(ctx, store.EnterpriseFilter{Query: "100%_"})
+		if err != nil || page.Total != 0 {
+			t.Fatalf("LIKE metacharacters must be literal: %+v %v", page, err)
+		}
+	})
+}

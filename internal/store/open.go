@@ -1,0 +1,202 @@
+// Package store keeps the registry's data with gorm, on SQLite (embedded default) or PostgreSQL.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database kind behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB holds the connections. On SQLite every write goes through one connection
+// (W) so writers queue in Go instead of failing with "database is locked";
+// reads use a pool (R) that WAL lets run beside the writer. On PostgreSQL both
+// are the same pool.
+type DB struct {
+	W, R    *gorm.DB
+	Dialect Dialect
+}
+
+// Options tunes Open.
+type Options struct {
+	Logger        *slog.Logger
+	SlowThreshold time.Duration // queries slower than this are logged; 0 means 200ms
+	ReadConns     int           // SQLite read pool size; 0 means 8
+}
+
+// IsPostgres reports whether dsn selects PostgreSQL rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL, or a SQLite file path (created with its directory).
+func Open(dsn string, opt Options) (*DB, error) {
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.SlowThreshold == 0 {
+		opt.SlowThreshold = 200 * time.Millisecond
+	}
+	cfg := &gorm.Config{
+		Logger:                 newGormLogger(opt.Logger, opt.SlowThreshold),
+		SkipDefaultTransaction: true, // our stores open transactions where a write spans statements
+		PrepareStmt:            true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	if IsPostgres(dsn) {
+		g, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, err := g.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		return &DB{W: g, R: g, Dialect: Postgres}, nil
+	}
+	return openSQLite(dsn, cfg, opt)
+}
+
+func openSQLite(path string, cfg *gorm.Config, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	params := url.Values{}
+	params.Set("_journal_mode", "WAL")
+	params.Set("_foreign_keys", "on")
+	params.Set("_busy_timeout", "10000")
+	params.Set("_synchronous", "NORMAL")
+	params.Set("_cache_size", "-16000") // 16 MB page cache per connection
+	base := "file:" + path + "?"
+
+	wParams := cloneValues(params)
+	wParams.Set("_txlock", "immediate") // take the write lock at BEGIN: no upgrade deadlocks
+	w, err := gorm.Open(sqlite.Open(base+wParams.Encode()), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, err
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+
+	rParams := cloneValues(params)
+	rParams.Set("_query_only", "1")
+	r, err := gorm.Open(sqlite.Open(base+rParams.Encode()), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		return nil, err
+	}
+	n := opt.ReadConns
+	if n <= 0 {
+		n = 8
+	}
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	rdb.SetConnMaxIdleTime(10 * time.Minute)
+	// The writer must exist first so WAL mode is set before readers attach.
+	if err := wdb.Ping(); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &DB{W: w, R: r, Dialect: SQLite}, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{db.W, db.R} {
+		if s, err := g.DB(); err == nil {
+			errs = append(errs, s.Close())
+		}
+		if db.R == db.W {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks the database answers, for /healthz.
+func (db *DB) Ping(ctx context.Context) error {
+	s, err := db.R.DB()
+	if err != nil {
+		return err
+	}
+	return s.PingContext(ctx)
+}
+
+// Tx runs fn in one write transaction; any error rolls everything back.
+func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.W.WithContext(ctx).Transaction(fn)
+}
+
+// gormLogger sends gorm's errors and slow queries to slog, and nothing else.
+type gormLogger struct {
+	log  *slog.Logger
+	slow time.Duration
+}
+
+func newGormLogger(l *slog.Logger, slow time.Duration) logger.Interface {
+	return &gormLogger{log: l, slow: slow}
+}
+
+func (g *gormLogger) LogMode(logger.LogLevel) logger.Interface { return g }
+func (g *gormLogger) Info(ctx context.Context, msg string, args ...any) {
+	g.log.InfoContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *gormLogger) Warn(ctx context.Context, msg string, args ...any) {
+	g.log.WarnContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *gormLogger) Error(ctx context.Context, msg string, args ...any) {
+	g.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	elapsed := time.Since(begin)
+	switch {
+	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
+		sql, rows := fc()
+		g.log.ErrorContext(ctx, "sql error", "err", err, "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
+	case elapsed > g.slow:
+		sql, rows := fc()
+		g.log.WarnContext(ctx, "slow sql", "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
+	}
+}
