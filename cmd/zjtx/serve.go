@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+	_ "time/tzdata" // "today" is Shanghai's date even on hosts without zoneinfo
+
+	"zjtx/internal/store"
+	"zjtx/web"
+)
+
+func init() {
+	register("serve", "运行 Web 应用", runServe)
+}
+
+// defaultDB is ZJTX_DB or the embedded SQLite file under ./data.
+func defaultDB(e env) string {
+	if v := e.getenv("ZJTX_DB"); v != "" {
+		return v
+	}
+	return "./data/zjtx.db"
+}
+
+func newLogger(e env) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// openDB opens and migrates the database named by dsn.
+func openDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(dsn, store.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("migrated database", "applied", n)
+	}
+	return db, nil
+}
+
+func runServe(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	addr := fs.String("addr", envOr(e, "ZJTX_ADDR", "127.0.0.1:8080"), "listen address (env ZJTX_ADDR)")
+	dsn := fs.String("db", defaultDB(e), "SQLite file, or a postgres:// URL (env ZJTX_DB)")
+	demoFlag := fs.Bool("demo", false, "fill an empty database with demo data on start")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	log := newLogger(e)
+	db, err := openDB(ctx, *dsn, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demoFlag {
+		if err := seedDemo(ctx, db, log); err != nil {
+			return err
+		}
+	}
+
+	app := web.New(web.Config{DB: db, Logger: log})
+	srv := &http.Server{
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", redactDSN(*dsn))
+	fmt.Fprintf(e.stdout, "zjtx 已启动：http://%s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func envOr(e env, key, dflt string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return dflt
+}
+
+// redactDSN hides a PostgreSQL password in logs.
+func redactDSN(dsn string) string {
+	if !store.IsPostgres(dsn) {
+		return dsn
+	}
+	if u, err := urlParse(dsn); err == nil {
+		return u.Redacted()
+	}
+	return "postgres://…"
+}
+

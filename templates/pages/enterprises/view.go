@@ -1,0 +1,125 @@
+// Package enterprises renders the registry's list, detail and form pages.
+package enterprises
+
+import (
+	"net/url"
+	"strconv"
+
+	"zjtx/internal/domain"
+	"zjtx/internal/forms"
+	"zjtx/templates/layout"
+)
+
+// ListFilter is the list's query as typed, echoed back into the filter form.
+type ListFilter struct {
+	Q, District, Tier, Group, Label, Size, Sort string
+	Desc                                        bool
+}
+
+// URL builds the list URL for page n with this filter.
+func (f ListFilter) URL(page int) string {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("q", f.Q)
+	set("district", f.District)
+	set("tier", f.Tier)
+	set("group", f.Group)
+	set("label", f.Label)
+	set("size", f.Size)
+	set("sort", f.Sort)
+	if f.Desc {
+		v.Set("desc", "1")
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/enterprises"
+	}
+	return "/enterprises?" + v.Encode()
+}
+
+// SortURL toggles ordering by column col.
+func (f ListFilter) SortURL(col string) string {
+	g := f
+	if f.Sort == col || (col == "name" && f.Sort == "") {
+		g.Desc = !f.Desc
+	} else {
+		g.Desc = col == "updated" // newest first is what one wants from "updated"
+	}
+	g.Sort = col
+	return g.URL(1)
+}
+
+// ListView is the enterprise list page.
+type ListView struct {
+	Meta   layout.Meta
+	Filter ListFilter
+	Items  []domain.Enterprise
+	Total  int64
+	Page   int
+	Pages  int
+	CanCreate bool
+}
+
+// YearRow is one year of figures with the ratios computed from exact amounts.
+type YearRow struct {
+	Figures     domain.YearFigures
+	RDRatio     domain.Ratio
+	DebtRatio   domain.Ratio
+	MainRatio   domain.Ratio
+	NetMargin   domain.Ratio
+	Growth      domain.Ratio // revenue growth over the previous year on record
+	MainGrowth  domain.Ratio
+}
+
+// YearRows computes rows for years sorted oldest first; growth needs the previous calendar year.
+func YearRows(years []domain.YearFigures) []YearRow {
+	rows := make([]YearRow, len(years))
+	for i, y := range years {
+		r := YearRow{Figures: y, RDRatio: y.RDRatio(), DebtRatio: y.DebtRatio(), MainRatio: y.MainRatio(), NetMargin: y.NetMargin()}
+		if i > 0 && years[i-1].Year == y.Year-1 {
+			r.Growth = domain.Growth(y.Revenue, years[i-1].Revenue)
+			r.MainGrowth = domain.Growth(y.MainRevenue, years[i-1].MainRevenue)
+		}
+		rows[i] = r
+	}
+	// Newest first reads best in the table.
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i]
+	}
+	return rows
+}
+
+// DetailView is the enterprise page.
+type DetailView struct {
+	Meta       layout.Meta
+	Enterprise domain.Enterprise
+	Years      []YearRow
+	SizeYear   int // the fiscal year the size class was computed from; 0 when none
+	TierEvents []domain.TierEvent
+	USCCWarning string
+	CanEdit    bool
+}
+
+// FormView is the create or edit form.
+type FormView struct {
+	Meta   layout.Meta
+	Form   forms.Enterprise
+	Action string
+	IsNew  bool
+	Cancel string
+}
+
+// YearFormView is the form for one year of figures.
+type YearFormView struct {
+	Meta       layout.Meta
+	Enterprise domain.Enterprise
+	Form       forms.Year
+	Action     string
+	IsNew      bool
+}

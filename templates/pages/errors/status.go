@@ -1,0 +1,5 @@
+package errors
+
+import "strconv"
+
+func statusText(s int) string { return strconv.Itoa(s) }

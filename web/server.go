@@ -1,0 +1,88 @@
+// Package web is the HTTP side of zjtx: routes, middleware, handlers and rendering.
+// Handlers are thin: read the request, call a store or the domain, render or redirect.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"zjtx/internal/domain"
+	"zjtx/internal/store"
+)
+
+// Config is what the web app needs from its caller.
+type Config struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	Now    func() time.Time // nil means time.Now; tests pin it
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	db          *store.DB
+	enterprises *store.Enterprises
+	log         *slog.Logger
+	now         func() time.Time
+}
+
+// shanghai is the zone every "today" is taken in; time/tzdata is embedded by main.
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// New builds the echo app with every route registered.
+func New(cfg Config) *echo.Echo {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{db: cfg.DB, enterprises: store.NewEnterprises(cfg.DB), log: cfg.Logger, now: cfg.Now}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(s.requestLog)
+	e.Use(middleware.Recover())
+	e.Use(middleware.BodyLimit("4M"))
+	for _, r := range s.routes() {
+		e.Add(r.Method, r.Path, r.Handler).Name = r.Name
+	}
+	return e
+}
+
+// today is the current date in Shanghai.
+func (s *Server) today() domain.Date { return domain.DateOf(s.now().In(shanghai)) }
+
+// requestLog writes one structured line per request.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // write the response now so the status below is the real one
+		}
+		req, res := c.Request(), c.Response()
+		level := slog.LevelInfo
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(req.Context(), level, "request",
+			slog.String("id", res.Header().Get(echo.HeaderXRequestID)),
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("status", res.Status), slog.Duration("took", time.Since(start)),
+			slog.String("remote", c.RealIP()))
+		return nil
+	}
+}
