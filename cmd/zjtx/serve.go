@@ -117,4 +117,3 @@ func redactDSN(dsn string) string {
 	}
 	return "postgres://…"
 }
-

@@ -80,7 +80,7 @@ func (s *Enterprises) filtered(ctx context.Context, f EnterpriseFilter) *gorm.DB
 		q = q.Where("size = ?", string(f.Size))
 	}
 	if f.Label.Valid() {
-		q = q.Where(string(f.Label) + " = ?", true) // column name from a fixed list
+		q = q.Where(string(f.Label)+" = ?", true) // column name from a fixed list
 	}
 	if term := strings.TrimSpace(f.Query); term != "" {
 		if code := domain.NormalizeUSCC(term); looksLikeUSCCPrefix(code) {

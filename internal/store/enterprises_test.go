@@ -11,7 +11,7 @@ import (
 )
 
 func money(w int64) *domain.Money { m := domain.Wan(w); return &m }
-func count(n int64) *int64         { return &n }
+func count(n int64) *int64        { return &n }
 
 func newEnterprise(code, name, district string) *domain.Enterprise {
 	return &domain.Enterprise{

@@ -93,4 +93,3 @@ func open(t testing.TB, dsn string) *store.DB {
 	}
 	return db
 }
-

@@ -57,24 +57,24 @@ func (f ListFilter) SortURL(col string) string {
 
 // ListView is the enterprise list page.
 type ListView struct {
-	Meta   layout.Meta
-	Filter ListFilter
-	Items  []domain.Enterprise
-	Total  int64
-	Page   int
-	Pages  int
+	Meta      layout.Meta
+	Filter    ListFilter
+	Items     []domain.Enterprise
+	Total     int64
+	Page      int
+	Pages     int
 	CanCreate bool
 }
 
 // YearRow is one year of figures with the ratios computed from exact amounts.
 type YearRow struct {
-	Figures     domain.YearFigures
-	RDRatio     domain.Ratio
-	DebtRatio   domain.Ratio
-	MainRatio   domain.Ratio
-	NetMargin   domain.Ratio
-	Growth      domain.Ratio // revenue growth over the previous year on record
-	MainGrowth  domain.Ratio
+	Figures    domain.YearFigures
+	RDRatio    domain.Ratio
+	DebtRatio  domain.Ratio
+	MainRatio  domain.Ratio
+	NetMargin  domain.Ratio
+	Growth     domain.Ratio // revenue growth over the previous year on record
+	MainGrowth domain.Ratio
 }
 
 // YearRows computes rows for years sorted oldest first; growth needs the previous calendar year.
@@ -97,13 +97,13 @@ func YearRows(years []domain.YearFigures) []YearRow {
 
 // DetailView is the enterprise page.
 type DetailView struct {
-	Meta       layout.Meta
-	Enterprise domain.Enterprise
-	Years      []YearRow
-	SizeYear   int // the fiscal year the size class was computed from; 0 when none
-	TierEvents []domain.TierEvent
+	Meta        layout.Meta
+	Enterprise  domain.Enterprise
+	Years       []YearRow
+	SizeYear    int // the fiscal year the size class was computed from; 0 when none
+	TierEvents  []domain.TierEvent
 	USCCWarning string
-	CanEdit    bool
+	CanEdit     bool
 }
 
 // FormView is the create or edit form.
