@@ -23,7 +23,7 @@ var crumbEnterprises = layout.Crumb{Label: "企业名录", Href: "/enterprises"}
 func listFilter(c echo.Context) (enterprises.ListFilter, store.EnterpriseFilter) {
 	q := c.QueryParams()
 	vf := enterprises.ListFilter{Q: strings.TrimSpace(q.Get("q")), Desc: q.Get("desc") == "1"}
-	sf := store.EnterpriseFilter{Query: vf.Q, Desc: vf.Desc, PerPage: 50}
+	sf := store.EnterpriseFilter{Scope: scope(c), Query: vf.Q, Desc: vf.Desc, PerPage: 50}
 	if d := q.Get("district"); domain.IsDistrict(d) {
 		vf.District, sf.District = d, d
 	}
@@ -59,7 +59,7 @@ func (s *Server) listEnterprises(c echo.Context) error {
 	}
 	v := enterprises.ListView{
 		Meta: s.meta(c, "企业名录", "enterprises"), Filter: vf, Items: page.Items,
-		Total: page.Total, Page: page.Page, Pages: page.Pages(), CanCreate: true,
+		Total: page.Total, Page: page.Page, Pages: page.Pages(), CanCreate: staff.allows(currentUser(c).Role),
 	}
 	if isHTMX(c, "results") {
 		return render(c, http.StatusOK, enterprises.Results(v))
@@ -82,7 +82,7 @@ func (s *Server) showEnterprise(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, err := s.enterprises.Get(ctx, id)
+	e, err := s.enterprises.Get(ctx, scope(c), id)
 	if err != nil {
 		return err
 	}
@@ -94,9 +94,14 @@ func (s *Server) showEnterprise(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	history, _, err := s.audit.List(ctx, store.AuditFilter{EnterpriseID: id, PerPage: 20})
+	if err != nil {
+		return err
+	}
 	v := enterprises.DetailView{
 		Meta:       s.meta(c, e.Name, "enterprises", crumbEnterprises),
-		Enterprise: e, Years: enterprises.YearRows(years), TierEvents: events, CanEdit: true,
+		Enterprise: e, Years: enterprises.YearRows(years), TierEvents: events,
+		CanEdit: staff.allows(currentUser(c).Role), History: auditRows(history),
 	}
 	if len(years) > 0 {
 		v.SizeYear = years[len(years)-1].Year
@@ -131,10 +136,12 @@ func (s *Server) createEnterprise(c echo.Context) error {
 	f := forms.EnterpriseFromValues(vals)
 	f.Version = ""
 	var e domain.Enterprise
-	if !f.Apply(&e, s.today()) {
+	ok := f.Apply(&e, s.today())
+	checkOwnDistrict(c, &f)
+	if !ok || len(f.Errors) > 0 {
 		return s.renderEnterpriseForm(c, http.StatusUnprocessableEntity, f, 0)
 	}
-	if err := s.enterprises.Create(c.Request().Context(), &e); err != nil {
+	if err := s.enterprises.Create(c.Request().Context(), s.actor(c), &e); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			f.Errors.Add("uscc", "该统一社会信用代码已登记，请勿重复录入")
 			return s.renderEnterpriseForm(c, http.StatusUnprocessableEntity, f, 0)
@@ -150,7 +157,7 @@ func (s *Server) editEnterprise(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.enterprises.Get(c.Request().Context(), id)
+	e, err := s.enterprises.Get(c.Request().Context(), scope(c), id)
 	if err != nil {
 		return err
 	}
@@ -163,7 +170,7 @@ func (s *Server) updateEnterprise(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	current, err := s.enterprises.Get(ctx, id)
+	current, err := s.enterprises.Get(ctx, scope(c), id)
 	if err != nil {
 		return err
 	}
@@ -176,16 +183,18 @@ func (s *Server) updateEnterprise(c echo.Context) error {
 		f.Errors.Add("version", "表单缺少版本号，请刷新后重试")
 	}
 	e := current // keeps tier, size and the other fields the form does not carry
-	if !f.Apply(&e, s.today()) {
+	ok := f.Apply(&e, s.today())
+	checkOwnDistrict(c, &f)
+	if !ok || len(f.Errors) > 0 {
 		return s.renderEnterpriseForm(c, http.StatusUnprocessableEntity, f, id)
 	}
-	switch err := s.enterprises.Update(ctx, &e); {
+	switch err := s.enterprises.Update(ctx, s.actor(c), &e); {
 	case errors.Is(err, store.ErrConflict):
 		f.Errors.Add("uscc", "该统一社会信用代码已被其他企业使用")
 		return s.renderEnterpriseForm(c, http.StatusUnprocessableEntity, f, id)
 	case errors.Is(err, store.ErrStale):
 		// Someone saved in between: show what they changed, offer the new version.
-		latest, gerr := s.enterprises.Get(ctx, id)
+		latest, gerr := s.enterprises.Get(ctx, scope(c), id)
 		if gerr != nil {
 			return gerr
 		}
@@ -221,3 +230,12 @@ func describeChanges(stored, submitted forms.Enterprise) string {
 	}
 	return "当前值：" + strings.Join(diffs, "；") + "。"
 }
+
+// checkOwnDistrict keeps a district officer's enterprises in their district.
+func checkOwnDistrict(c echo.Context, f *forms.Enterprise) {
+	if u := currentUser(c); u.Role == domain.RoleDistrict && f.District != u.DistrictCode {
+		f.Errors.Add("district", "只能登记或修改本区（"+domain.DistrictName(u.DistrictCode)+"）的企业")
+	}
+}
+
+func enterprisePath(id int64) string { return fmt.Sprintf("/enterprises/%d", id) }

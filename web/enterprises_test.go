@@ -96,7 +96,7 @@ func TestEnterpriseListPaginates(t *testing.T) {
 		first := "91310115" + org
 		code := first + string(domain.USCCCheckChar(first))
 		e := domain.Enterprise{USCC: domain.USCC(code), Name: fmt.Sprintf("上海测试%03d有限公司", i), DistrictCode: "310115", IndustryGroup: domain.GroupOther}
-		if err := s.Create(context.Background(), &e); err != nil {
+		if err := s.Create(context.Background(), store.System, &e); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -221,7 +221,7 @@ func TestEditEnterpriseAndStaleSave(t *testing.T) {
 	if msg := fieldError(r, "version"); !strings.Contains(msg, "上海新名有限公司") {
 		t.Errorf("stale message should show the current name, got %q", msg)
 	}
-	got, _ := store.NewEnterprises(a.db).Get(context.Background(), e.ID)
+	got, _ := store.NewEnterprises(a.db).Get(context.Background(), all, e.ID)
 	if got.Name != "上海新名有限公司" {
 		t.Errorf("stale save overwrote: name = %q", got.Name)
 	}

@@ -77,5 +77,11 @@ func takeFlash(c echo.Context) *layout.Flash {
 
 // meta starts the layout data for a page.
 func (s *Server) meta(c echo.Context, title, section string, crumbs ...layout.Crumb) layout.Meta {
-	return layout.Meta{Title: title, Section: section, Crumbs: crumbs, Flash: takeFlash(c)}
+	m := layout.Meta{Title: title, Section: section, Crumbs: crumbs, Flash: takeFlash(c), CSRFToken: s.csrfToken(c)}
+	u := currentUser(c)
+	m.Nav = navFor(u)
+	if u != nil {
+		m.UserName, m.RoleLabel = u.Name(), u.Role.Label()
+	}
+	return m
 }

@@ -4,34 +4,79 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"zjtx/internal/domain"
 )
+
+// access says who may call a route. Row scoping (which enterprise) is the
+// handler's job, through the user's domain.Scope; this is the role gate in front.
+type access struct {
+	public bool          // no login needed
+	roles  []domain.Role // nil with public false: any logged-in user
+}
+
+var (
+	public    = access{public: true}
+	loggedIn  = access{}
+	staff     = roles(domain.RoleAdmin, domain.RoleCity, domain.RoleDistrict)
+	readers   = roles(domain.RoleAdmin, domain.RoleCity, domain.RoleDistrict, domain.RoleSpecialist)
+	adminOnly = roles(domain.RoleAdmin)
+)
+
+func roles(rs ...domain.Role) access { return access{roles: rs} }
+
+func (a access) allows(r domain.Role) bool {
+	if a.public || a.roles == nil {
+		return true
+	}
+	for _, x := range a.roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
 
 // route is one entry of the app's single route table.
 type route struct {
 	Method  string
 	Path    string
 	Name    string
+	Access  access
 	Handler echo.HandlerFunc
 }
 
 // routes is the whole URL space: GET showX / POST createX, updateX.
 func (s *Server) routes() []route {
 	return []route{
-		{http.MethodGet, "/healthz", "healthz", s.healthz},
-		{http.MethodGet, "/static/*", "static", serveStatic},
-		{http.MethodGet, "/", "home", s.home},
+		{http.MethodGet, "/healthz", "healthz", public, s.healthz},
+		{http.MethodGet, "/static/*", "static", public, serveStatic},
+		{http.MethodGet, "/login", "login.show", public, s.showLogin},
+		{http.MethodPost, "/login", "login.create", public, s.login},
+		{http.MethodPost, "/logout", "logout", loggedIn, s.logout},
+		{http.MethodGet, "/account/password", "password.edit", loggedIn, s.editPassword},
+		{http.MethodPost, "/account/password", "password.update", loggedIn, s.updatePassword},
+		{http.MethodGet, "/", "home", loggedIn, s.home},
 
-		{http.MethodGet, "/enterprises", "enterprises.list", s.listEnterprises},
-		{http.MethodGet, "/enterprises/new", "enterprises.new", s.newEnterprise},
-		{http.MethodPost, "/enterprises", "enterprises.create", s.createEnterprise},
-		{http.MethodGet, "/enterprises/:id", "enterprises.show", s.showEnterprise},
-		{http.MethodGet, "/enterprises/:id/edit", "enterprises.edit", s.editEnterprise},
-		{http.MethodPost, "/enterprises/:id", "enterprises.update", s.updateEnterprise},
+		{http.MethodGet, "/enterprises", "enterprises.list", readers, s.listEnterprises},
+		{http.MethodGet, "/enterprises/new", "enterprises.new", staff, s.newEnterprise},
+		{http.MethodPost, "/enterprises", "enterprises.create", staff, s.createEnterprise},
+		{http.MethodGet, "/enterprises/:id", "enterprises.show", loggedIn, s.showEnterprise},
+		{http.MethodGet, "/enterprises/:id/edit", "enterprises.edit", staff, s.editEnterprise},
+		{http.MethodPost, "/enterprises/:id", "enterprises.update", staff, s.updateEnterprise},
 
-		{http.MethodGet, "/enterprises/:id/years/new", "years.new", s.newYear},
-		{http.MethodPost, "/enterprises/:id/years", "years.create", s.createYear},
-		{http.MethodGet, "/enterprises/:id/years/:year/edit", "years.edit", s.editYear},
-		{http.MethodPost, "/enterprises/:id/years/:year", "years.update", s.updateYear},
+		{http.MethodGet, "/enterprises/:id/years/new", "years.new", staff, s.newYear},
+		{http.MethodPost, "/enterprises/:id/years", "years.create", staff, s.createYear},
+		{http.MethodGet, "/enterprises/:id/years/:year/edit", "years.edit", staff, s.editYear},
+		{http.MethodPost, "/enterprises/:id/years/:year", "years.update", staff, s.updateYear},
+
+		{http.MethodGet, "/admin/users", "users.list", adminOnly, s.listUsers},
+		{http.MethodGet, "/admin/users/new", "users.new", adminOnly, s.newUser},
+		{http.MethodPost, "/admin/users", "users.create", adminOnly, s.createUser},
+		{http.MethodGet, "/admin/users/:uid", "users.edit", adminOnly, s.editUser},
+		{http.MethodPost, "/admin/users/:uid", "users.update", adminOnly, s.updateUser},
+		{http.MethodPost, "/admin/users/:uid/password", "users.reset", adminOnly, s.resetUserPassword},
+		{http.MethodGet, "/admin/audit", "audit.list", adminOnly, s.listAudit},
 	}
 }
 
@@ -42,6 +87,11 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok")
 }
 
+// home sends each role to where its work starts.
 func (s *Server) home(c echo.Context) error {
+	u := currentUser(c)
+	if u.Role == domain.RoleEnterprise && u.EnterpriseID != nil {
+		return c.Redirect(http.StatusSeeOther, enterprisePath(*u.EnterpriseID))
+	}
 	return c.Redirect(http.StatusSeeOther, "/enterprises")
 }

@@ -19,14 +19,23 @@ type Config struct {
 	DB     *store.DB
 	Logger *slog.Logger
 	Now    func() time.Time // nil means time.Now; tests pin it
+	Demo   bool             // show the demo accounts on the login page
+	// TrustProxy takes the client address from X-Forwarded-For (set only behind a
+	// reverse proxy that overwrites it; otherwise clients could forge their address
+	// and escape login throttling).
+	TrustProxy bool
 }
 
 // Server holds the handlers' dependencies.
 type Server struct {
 	db          *store.DB
 	enterprises *store.Enterprises
+	users       *store.Users
+	audit       *store.AuditLog
 	log         *slog.Logger
 	now         func() time.Time
+	demo        bool
+	trustProxy  bool
 }
 
 // shanghai is the zone every "today" is taken in; time/tzdata is embedded by main.
@@ -46,18 +55,26 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{db: cfg.DB, enterprises: store.NewEnterprises(cfg.DB), log: cfg.Logger, now: cfg.Now}
+	s := &Server{db: cfg.DB, enterprises: store.NewEnterprises(cfg.DB), users: store.NewUsers(cfg.DB),
+		audit: store.NewAuditLog(cfg.DB), log: cfg.Logger, now: cfg.Now, demo: cfg.Demo, trustProxy: cfg.TrustProxy}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLog)
 	e.Use(middleware.Recover())
+	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("4M"))
+	e.Use(s.loadSession)
+	e.Use(s.csrf)
 	for _, r := range s.routes() {
-		e.Add(r.Method, r.Path, r.Handler).Name = r.Name
+		e.Add(r.Method, r.Path, s.gate(r.Access, r.Handler)).Name = r.Name
 	}
 	return e
 }
@@ -85,4 +102,25 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.String("remote", c.RealIP()))
 		return nil
 	}
+}
+
+// RouteInfo describes one route for tests and documentation.
+type RouteInfo struct {
+	Method, Path, Name string
+	Public             bool
+	Roles              []domain.Role // nil: any logged-in user (unless Public)
+}
+
+// Allows reports whether role may call the route.
+func (r RouteInfo) Allows(role domain.Role) bool {
+	return access{public: r.Public, roles: r.Roles}.allows(role)
+}
+
+// Routes lists the route table.
+func Routes() []RouteInfo {
+	var out []RouteInfo
+	for _, r := range (&Server{}).routes() {
+		out = append(out, RouteInfo{Method: r.Method, Path: r.Path, Name: r.Name, Public: r.Access.public, Roles: r.Access.roles})
+	}
+	return out
 }

@@ -35,7 +35,7 @@ func (s *Server) loadEnterprise(c echo.Context) (domain.Enterprise, error) {
 	if err != nil {
 		return domain.Enterprise{}, err
 	}
-	return s.enterprises.Get(c.Request().Context(), id)
+	return s.enterprises.Get(c.Request().Context(), scope(c), id)
 }
 
 func (s *Server) newYear(c echo.Context) error {
@@ -62,7 +62,7 @@ func (s *Server) createYear(c echo.Context) error {
 	if !f.Apply(&y, s.today()) {
 		return s.renderYearForm(c, http.StatusUnprocessableEntity, e, f, true)
 	}
-	if err := s.enterprises.SaveYear(c.Request().Context(), &y); err != nil {
+	if err := s.enterprises.SaveYear(c.Request().Context(), s.actor(c), &y); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			f.Errors.Add("year", "该年度数据已存在，请在年度表中点击“更正”")
 			return s.renderYearForm(c, http.StatusUnprocessableEntity, e, f, true)
@@ -112,7 +112,7 @@ func (s *Server) updateYear(c echo.Context) error {
 	if !f.Apply(&y, s.today()) {
 		return s.renderYearForm(c, http.StatusUnprocessableEntity, e, f, false)
 	}
-	if err := s.enterprises.SaveYear(c.Request().Context(), &y); err != nil {
+	if err := s.enterprises.SaveYear(c.Request().Context(), s.actor(c), &y); err != nil {
 		if errors.Is(err, store.ErrStale) {
 			f.Errors.Add("version", "保存失败：该年度数据已被他人更正，请刷新页面查看最新数据后再修改。")
 			return s.renderYearForm(c, http.StatusConflict, e, f, false)

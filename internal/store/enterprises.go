@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
@@ -32,7 +33,8 @@ const (
 
 // EnterpriseFilter selects and orders a page of enterprises. Zero values mean "any".
 type EnterpriseFilter struct {
-	Query    string // name substring, or USCC prefix
+	Scope    domain.Scope // whose rows; the zero Scope sees nothing
+	Query    string       // name substring, or USCC prefix
 	District string
 	Tier     domain.Tier
 	Group    domain.IndustryGroup
@@ -66,7 +68,7 @@ var listColumns = []string{"id", "uscc", "name", "district_code", "industry_grou
 	"listed", "founded_on", "updated_at"}
 
 func (s *Enterprises) filtered(ctx context.Context, f EnterpriseFilter) *gorm.DB {
-	q := s.db.R.WithContext(ctx).Table(tEnterprises)
+	q := applyScope(s.db.R.WithContext(ctx).Table(tEnterprises), f.Scope)
 	if f.District != "" {
 		q = q.Where("district_code = ?", f.District)
 	}
@@ -142,10 +144,25 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 	return page, err
 }
 
-// Get loads one enterprise by id.
-func (s *Enterprises) Get(ctx context.Context, id int64) (domain.Enterprise, error) {
+// applyScope restricts an enterprises query to the rows scope may see.
+func applyScope(q *gorm.DB, sc domain.Scope) *gorm.DB {
+	switch {
+	case sc.All:
+		return q
+	case sc.District != "":
+		return q.Where("enterprises.district_code = ?", sc.District)
+	case sc.EnterpriseID != 0:
+		return q.Where("enterprises.id = ?", sc.EnterpriseID)
+	case sc.SpecialistID != 0:
+		return q.Where("enterprises.id IN (SELECT enterprise_id FROM assignments WHERE specialist_id = ? AND ended_at IS NULL)", sc.SpecialistID)
+	}
+	return q.Where("1 = 0")
+}
+
+// Get loads one enterprise by id, if sc may see it; otherwise ErrNotFound.
+func (s *Enterprises) Get(ctx context.Context, sc domain.Scope, id int64) (domain.Enterprise, error) {
 	var e domain.Enterprise
-	err := s.db.R.WithContext(ctx).Table(tEnterprises).Where("id = ?", id).Take(&e).Error
+	err := applyScope(s.db.R.WithContext(ctx).Table(tEnterprises), sc).Where("id = ?", id).Take(&e).Error
 	return e, mapErr(err)
 }
 
@@ -156,9 +173,15 @@ func (s *Enterprises) GetByUSCC(ctx context.Context, code domain.USCC) (domain.E
 	return e, mapErr(err)
 }
 
-// Create inserts a new enterprise; a taken USCC gives ErrConflict.
-func (s *Enterprises) Create(ctx context.Context, e *domain.Enterprise) error {
-	return s.db.Tx(ctx, func(tx *gorm.DB) error { return CreateEnterprise(tx, e) })
+// Create inserts a new enterprise and audits it; a taken USCC gives ErrConflict.
+func (s *Enterprises) Create(ctx context.Context, actor Actor, e *domain.Enterprise) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := CreateEnterprise(tx, e); err != nil {
+			return err
+		}
+		return WriteAudit(tx, actor, Audit{Action: "create", EntityType: "enterprise", EntityID: e.ID, EnterpriseID: e.ID,
+			Summary: "登记企业 " + e.Name, Changes: Diff(nil, EnterpriseSnapshot(*e))})
+	})
 }
 
 // CreateEnterprise inserts within a caller's transaction.
@@ -172,8 +195,18 @@ func CreateEnterprise(tx *gorm.DB, e *domain.Enterprise) error {
 
 // Update saves the profile when e.Version still matches the stored row; the tier,
 // size and creation time are not changed here. On success e.Version is bumped.
-func (s *Enterprises) Update(ctx context.Context, e *domain.Enterprise) error {
-	return s.db.Tx(ctx, func(tx *gorm.DB) error { return UpdateEnterprise(tx, e) })
+func (s *Enterprises) Update(ctx context.Context, actor Actor, e *domain.Enterprise) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var before domain.Enterprise
+		if err := tx.Table(tEnterprises).Where("id = ?", e.ID).Take(&before).Error; err != nil {
+			return mapErr(err)
+		}
+		if err := UpdateEnterprise(tx, e); err != nil {
+			return err
+		}
+		return WriteAudit(tx, actor, Audit{Action: "update", EntityType: "enterprise", EntityID: e.ID, EnterpriseID: e.ID,
+			Summary: "修改企业资料", Changes: Diff(EnterpriseSnapshot(before), EnterpriseSnapshot(*e))})
+	})
 }
 
 // profileColumns are the columns an edit of the profile may change.
@@ -230,8 +263,26 @@ func (s *Enterprises) Year(ctx context.Context, enterpriseID int64, year int) (d
 
 // SaveYear inserts a new year (y.ID == 0; a year already on record gives ErrConflict)
 // or corrects an existing one under its version, then recomputes the size class.
-func (s *Enterprises) SaveYear(ctx context.Context, y *domain.YearFigures) error {
-	return s.db.Tx(ctx, func(tx *gorm.DB) error { return SaveYear(tx, y) })
+func (s *Enterprises) SaveYear(ctx context.Context, actor Actor, y *domain.YearFigures) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var before []domain.YearFigures
+		action, summary := "create", fmt.Sprintf("新增 %d 年度数据", y.Year)
+		if y.ID != 0 {
+			if err := tx.Table(tYears).Where("id = ?", y.ID).Find(&before).Error; err != nil {
+				return err
+			}
+			action, summary = "update", fmt.Sprintf("更正 %d 年度数据", y.Year)
+		}
+		if err := SaveYear(tx, y); err != nil {
+			return err
+		}
+		var old map[string]string
+		if len(before) == 1 {
+			old = YearSnapshot(before[0])
+		}
+		return WriteAudit(tx, actor, Audit{Action: action, EntityType: "year_figures", EntityID: y.ID, EnterpriseID: y.EnterpriseID,
+			Summary: summary, Changes: Diff(old, YearSnapshot(*y))})
+	})
 }
 
 // SaveYear is Enterprises.SaveYear within a caller's transaction.

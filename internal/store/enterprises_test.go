@@ -10,6 +10,8 @@ import (
 	"zjtx/internal/store/storetest"
 )
 
+var all = domain.Scope{All: true}
+
 func money(w int64) *domain.Money { m := domain.Wan(w); return &m }
 func count(n int64) *int64        { return &n }
 
@@ -27,15 +29,15 @@ func TestEnterpriseLifecycle(t *testing.T) {
 		s := store.NewEnterprises(db)
 		e := newEnterprise("91310000631696382C", "上海精密仪器有限公司", "310115")
 		e.HighTech = true
-		if err := s.Create(ctx, e); err != nil {
+		if err := s.Create(ctx, store.System, e); err != nil {
 			t.Fatalf("create: %v", err)
 		}
 		dup := newEnterprise("91310000631696382C", "另一家公司", "310101")
-		if err := s.Create(ctx, dup); !errors.Is(err, store.ErrConflict) {
+		if err := s.Create(ctx, store.System, dup); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("duplicate USCC: got %v, want ErrConflict", err)
 		}
 
-		got, err := s.Get(ctx, e.ID)
+		got, err := s.Get(ctx, all, e.ID)
 		if err != nil {
 			t.Fatalf("get: %v", err)
 		}
@@ -45,13 +47,13 @@ func TestEnterpriseLifecycle(t *testing.T) {
 
 		// Yearly figures drive the size class: 250 staff, 1.5 亿 revenue → small industrial.
 		y := &domain.YearFigures{EnterpriseID: e.ID, Year: 2025, Employees: count(250), Revenue: money(15000), NetProfit: money(-120)}
-		if err := s.SaveYear(ctx, y); err != nil {
+		if err := s.SaveYear(ctx, store.System, y); err != nil {
 			t.Fatalf("save year: %v", err)
 		}
-		if err := s.SaveYear(ctx, &domain.YearFigures{EnterpriseID: e.ID, Year: 2025}); !errors.Is(err, store.ErrConflict) {
+		if err := s.SaveYear(ctx, store.System, &domain.YearFigures{EnterpriseID: e.ID, Year: 2025}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("second 2025 row: got %v, want ErrConflict", err)
 		}
-		got, _ = s.Get(ctx, e.ID)
+		got, _ = s.Get(ctx, all, e.ID)
 		if got.Size != domain.SizeSmall {
 			t.Fatalf("size = %q, want small", got.Size)
 		}
@@ -63,32 +65,80 @@ func TestEnterpriseLifecycle(t *testing.T) {
 		// Optimistic locking: a save based on an old version is refused.
 		stale := got
 		got.Name = "上海精密仪器股份有限公司"
-		if err := s.Update(ctx, &got); err != nil {
+		if err := s.Update(ctx, store.System, &got); err != nil {
 			t.Fatalf("update: %v", err)
 		}
 		stale.Name = "覆盖"
-		if err := s.Update(ctx, &stale); !errors.Is(err, store.ErrStale) {
+		if err := s.Update(ctx, store.System, &stale); !errors.Is(err, store.ErrStale) {
 			t.Fatalf("stale update: got %v, want ErrStale", err)
 		}
-		if _, err := s.Get(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.Get(ctx, all, 999999); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("missing: got %v, want ErrNotFound", err)
 		}
 
-		page, err := s.List(ctx, store.EnterpriseFilter{Query: "精密"})
+		page, err := s.List(ctx, store.EnterpriseFilter{Scope: all, Query: "精密"})
 		if err != nil || page.Total != 1 || page.Items[0].Name != "上海精密仪器股份有限公司" {
 			t.Fatalf("search by name: %+v %v", page, err)
 		}
-		page, err = s.List(ctx, store.EnterpriseFilter{Query: "913100006316"})
+		page, err = s.List(ctx, store.EnterpriseFilter{Scope: all, Query: "913100006316"})
 		if err != nil || page.Total != 1 {
 			t.Fatalf("search by USCC prefix: %+v %v", page, err)
 		}
-		page, err = s.List(ctx, store.EnterpriseFilter{Label: domain.LabelHighTech, District: "310101"})
+		page, err = s.List(ctx, store.EnterpriseFilter{Scope: all, Label: domain.LabelHighTech, District: "310101"})
 		if err != nil || page.Total != 0 {
 			t.Fatalf("filter: %+v %v", page, err)
 		}
-		page, err = s.List(ctx, store.EnterpriseFilter{Query: "100%_"})
+		page, err = s.List(ctx, store.EnterpriseFilter{Scope: all, Query: "100%_"})
 		if err != nil || page.Total != 0 {
 			t.Fatalf("LIKE metacharacters must be literal: %+v %v", page, err)
+		}
+	})
+}
+
+func TestScopesAndAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := store.NewEnterprises(db)
+		pd := newEnterprise("91310000631696382C", "浦东企业", "310115")
+		xh := newEnterprise("91310115MA1K3BTP2B", "徐汇企业", "310104")
+		actor := store.Actor{Name: "测试员", RequestID: "req-1"}
+		for _, e := range []*domain.Enterprise{pd, xh} {
+			if err := s.Create(ctx, actor, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		district := domain.Scope{District: "310104"}
+		if _, err := s.Get(ctx, district, pd.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("district officer read another district's enterprise: %v", err)
+		}
+		page, _ := s.List(ctx, store.EnterpriseFilter{Scope: district})
+		if page.Total != 1 || page.Items[0].ID != xh.ID {
+			t.Errorf("district list = %+v", page.Items)
+		}
+		page, _ = s.List(ctx, store.EnterpriseFilter{})
+		if page.Total != 0 {
+			t.Error("the zero scope must see nothing")
+		}
+		own := domain.Scope{EnterpriseID: pd.ID}
+		if _, err := s.Get(ctx, own, xh.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Error("enterprise account read another enterprise")
+		}
+
+		pd.Name = "浦东企业（更名）"
+		if err := s.Update(ctx, actor, pd); err != nil {
+			t.Fatal(err)
+		}
+		rows, total, err := store.NewAuditLog(db).List(ctx, store.AuditFilter{EnterpriseID: pd.ID})
+		if err != nil || total != 2 {
+			t.Fatalf("audit rows = %d, %v", total, err)
+		}
+		upd := rows[0]
+		if upd.Action != "update" || upd.ActorName != "测试员" || upd.RequestID != "req-1" {
+			t.Errorf("audit row = %+v", upd)
+		}
+		cs := upd.ChangeList()
+		if len(cs) != 1 || cs[0].Field != "企业名称" || cs[0].Before != "浦东企业" || cs[0].After != "浦东企业（更名）" {
+			t.Errorf("changes = %+v", cs)
 		}
 	})
 }

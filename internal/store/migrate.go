@@ -50,7 +50,8 @@ func Migrations() ([]Migration, error) {
 	return ms, nil
 }
 
-// dialectSQL fills a migration's type placeholders for the dialect.
+// dialectSQL fills a migration's type placeholders for the dialect and keeps only
+// this dialect's lines of {{sqlite}} … {{postgres}} … {{end}} blocks.
 func (d Dialect) dialectSQL(sql string) string {
 	var r *strings.Replacer
 	if d == Postgres {
@@ -58,7 +59,26 @@ func (d Dialect) dialectSQL(sql string) string {
 	} else {
 		r = strings.NewReplacer("{{id}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{ts}}", "DATETIME", "{{date}}", "TEXT")
 	}
-	return r.Replace(sql)
+	var out strings.Builder
+	only := Dialect("")
+	for _, line := range strings.Split(sql, "\n") {
+		switch strings.TrimSpace(line) {
+		case "{{sqlite}}":
+			only = SQLite
+			continue
+		case "{{postgres}}":
+			only = Postgres
+			continue
+		case "{{end}}":
+			only = ""
+			continue
+		}
+		if only == "" || only == d {
+			out.WriteString(r.Replace(line))
+			out.WriteByte('\n')
+		}
+	}
+	return out.String()
 }
 
 // SchemaVersion is the highest applied migration, 0 for an empty database.

@@ -7,6 +7,7 @@ import (
 
 	"zjtx/internal/domain"
 	"zjtx/internal/forms"
+	"zjtx/templates/components"
 	"zjtx/templates/layout"
 )
 
@@ -104,6 +105,7 @@ type DetailView struct {
 	TierEvents  []domain.TierEvent
 	USCCWarning string
 	CanEdit     bool
+	History     []components.AuditRow
 }
 
 // FormView is the create or edit form.
