@@ -25,6 +25,9 @@ func seedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("demo data added", "stats", stats)
+	if err := demo.CreateAccounts(ctx, db); err != nil {
+		return err
+	}
+	log.Info("demo data added", "enterprises", stats.Enterprises, "years", stats.Years, "accounts", len(demo.Accounts))
 	return nil
 }

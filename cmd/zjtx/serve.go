@@ -54,6 +54,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	addr := fs.String("addr", envOr(e, "ZJTX_ADDR", "127.0.0.1:8080"), "listen address (env ZJTX_ADDR)")
 	dsn := fs.String("db", defaultDB(e), "SQLite file, or a postgres:// URL (env ZJTX_DB)")
 	demoFlag := fs.Bool("demo", false, "fill an empty database with demo data on start")
+	trustProxy := fs.Bool("trust-proxy", envOr(e, "ZJTX_TRUST_PROXY", "") == "1", "take client address and scheme from X-Forwarded-* (only behind a proxy that sets them)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -69,7 +70,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 
-	app := web.New(web.Config{DB: db, Logger: log})
+	app := web.New(web.Config{DB: db, Logger: log, Demo: *demoFlag, TrustProxy: *trustProxy})
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
