@@ -31,3 +31,17 @@ func BenchmarkEvaluate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecide is the same evaluation without explanations (bulk use).
+func BenchmarkDecide(b *testing.B) {
+	for _, name := range []string{"strong_2022.json", "strong_2026.json"} {
+		f := loadFixture(b, name)
+		ps := DefaultParameters()
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Decide(&f, ps)
+			}
+		})
+	}
+}

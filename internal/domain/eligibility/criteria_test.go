@@ -442,7 +442,7 @@ func TestMissingInputs(t *testing.T) {
 			t.Errorf("%s eligible on minimal facts", tier)
 		}
 		for _, c := range tr.Criteria {
-			if c.Status == Pass && c.Route != "common" && c.ID != "lg.exclusions" {
+			if c.Status == Pass && c.Route != RouteCommon && c.ID != "lg.exclusions" {
 				t.Errorf("%s %s passes without data: %s", tier, c.ID, c.Message)
 			}
 			if c.Status == Missing && c.Message == "" {

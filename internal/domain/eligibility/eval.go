@@ -3,6 +3,7 @@ package eligibility
 import (
 	"math"
 	"strconv"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -94,22 +95,42 @@ type ev struct {
 	renewal bool
 	size    domain.SizeClass
 
-	buf  []byte
+	// Messages are written into pooled fixed arrays (bytes only: no GC write barriers, no
+	// zeroing per call); over takes over if a verdict's messages ever outgrow them. sc is nil
+	// when no messages are wanted (Decide).
+	sc   *msgScratch
+	n    int
+	over []byte
+	nm   int // bytes of sc.miss used by the criterion under construction
 	crit []Criterion
 
 	// the criterion under construction
 	cur    Criterion
 	start  int
-	miss   []byte
 	nMiss  int
 	cst    Status
 	picked bool
 }
 
+type msgScratch struct {
+	arr  [12 << 10]byte
+	miss [1 << 10]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(msgScratch) }}
+
 // Evaluate judges facts with this snapshot's parameters, whatever f.AsOf is (to replay a past
 // verdict with the parameters of its date, or to try corrected values).
 func (s *Snapshot) Evaluate(f *Facts) Verdict {
-	e := ev{f: f, p: s, Y: f.AsOf.Year(), renewal: boolOr(f.Renewal, false)}
+	sc := scratchPool.Get().(*msgScratch)
+	v := s.run(f, sc, make([]Criterion, 0, maxCriteria))
+	scratchPool.Put(sc)
+	return v
+}
+
+// run evaluates every tier; with sc nil no messages are written.
+func (s *Snapshot) run(f *Facts, sc *msgScratch, crit []Criterion) Verdict {
+	e := ev{f: f, p: s, Y: f.AsOf.Year(), renewal: boolOr(f.Renewal, false), sc: sc, crit: crit}
 	for i := range f.Years {
 		if d := e.Y - f.Years[i].Year; d >= 1 && d <= 3 {
 			e.y[d] = &f.Years[i]
@@ -118,11 +139,6 @@ func (s *Snapshot) Evaluate(f *Facts) Verdict {
 	if y1 := e.y[1]; y1 != nil {
 		e.size = domain.ClassifySize(f.IndustryGroup, y1.Employees, y1.Revenue)
 	}
-	e.buf = make([]byte, 0, 4096)
-	var miss [512]byte
-	e.miss = miss[:0]
-	e.crit = make([]Criterion, 0, maxCriteria)
-
 	v := Verdict{AsOf: f.AsOf, RuleSet: s.RuleSet, Size: string(e.size), USCC: f.USCC, Name: f.Name,
 		CurrentTier: f.CurrentTier, Renewal: e.renewal, ParamsVersion: s.version}
 	if e.size == domain.SizeUnknown {
@@ -156,12 +172,18 @@ func (s *Snapshot) Evaluate(f *Facts) Verdict {
 	}
 	spans[2][1] = len(e.crit)
 
-	// The buffer is never written again, so the messages can share its bytes (as strings.Builder
-	// does) instead of copying them.
-	msgs := unsafe.String(unsafe.SliceData(e.buf), len(e.buf))
-	for i := range e.crit {
-		c := &e.crit[i]
-		c.Message = msgs[c.msgStart:c.msgEnd]
+	if sc != nil {
+		var msgs string
+		if e.over != nil {
+			// over is never written again, so the messages can share its bytes (as strings.Builder does).
+			msgs = unsafe.String(unsafe.SliceData(e.over), len(e.over))
+		} else {
+			msgs = string(sc.arr[:e.n])
+		}
+		for i := range e.crit {
+			c := &e.crit[i]
+			c.Message = msgs[c.msgStart:c.msgEnd]
+		}
 	}
 	v.Tiers.Innovative.Criteria = e.crit[spans[0][0]:spans[0][1]:spans[0][1]]
 	v.Tiers.Specialized.Criteria = e.crit[spans[1][0]:spans[1][1]:spans[1][1]]
@@ -185,10 +207,10 @@ const maxCriteria = 50
 // ---- criterion construction ----
 
 // open starts a criterion. Conditions are then folded in with and/or; close finishes it.
-func (e *ev) open(id, clause, route string) {
+func (e *ev) open(id, clause string, route Route) {
 	e.cur = Criterion{ID: id, Clause: clause, Route: route}
-	e.start = len(e.buf)
-	e.miss = e.miss[:0]
+	e.start = e.len()
+	e.nm = 0
 	e.nMiss = 0
 	e.cst = Pass
 	e.picked = false
@@ -196,12 +218,12 @@ func (e *ev) open(id, clause, route string) {
 
 // and folds in a condition that must hold. The criterion reports the value and threshold of
 // the first condition that does not pass (the one to fix first), else of the first condition.
-func (e *ev) and(st Status, val, thr Value, unit string) {
+func (e *ev) and(st Status, val, thr Value, unit Unit) {
 	e.cst = allOf(e.cst, st)
 	e.pick(st, val, thr, unit)
 }
 
-func (e *ev) pick(st Status, val, thr Value, unit string) {
+func (e *ev) pick(st Status, val, thr Value, unit Unit) {
 	if !e.picked && (st != Pass || (e.cur.Value.IsNull() && e.cur.Threshold.IsNull())) {
 		e.cur.Value, e.cur.Threshold, e.cur.Unit = val, thr, unit
 		e.picked = st != Pass
@@ -209,7 +231,7 @@ func (e *ev) pick(st Status, val, thr Value, unit string) {
 }
 
 // set overrides the status (for any-of criteria) and the reported value.
-func (e *ev) set(st Status, val, thr Value, unit string) {
+func (e *ev) set(st Status, val, thr Value, unit Unit) {
 	e.cst = st
 	e.cur.Value, e.cur.Threshold, e.cur.Unit = val, thr, unit
 	e.picked = true
@@ -218,67 +240,140 @@ func (e *ev) set(st Status, val, thr Value, unit string) {
 // close appends the missing-field list (unless the criterion passed) and stores the criterion.
 func (e *ev) close() {
 	if e.cst != Pass && e.nMiss > 0 {
-		if len(e.buf) > e.start {
+		if e.len() > e.start {
 			e.w("；")
 		}
 		e.w("缺少数据：")
-		e.buf = append(e.buf, e.miss...)
+		e.wb(e.sc.miss[:e.nm])
 	}
 	e.cur.Status = e.cst
-	e.cur.msgStart, e.cur.msgEnd = int32(e.start), int32(len(e.buf))
+	e.cur.msgStart, e.cur.msgEnd = int32(e.start), int32(e.len())
 	e.crit = append(e.crit, e.cur)
 }
 
 // need records a missing fact of the current criterion.
 func (e *ev) need(field, label string) {
+	if e.sc == nil {
+		return
+	}
 	if e.nMiss > 0 {
-		e.miss = append(e.miss, "、"...)
+		e.mw("、")
 	}
 	e.nMiss++
-	e.miss = append(e.miss, label...)
-	e.miss = append(e.miss, "（"...)
-	e.miss = append(e.miss, field...)
-	e.miss = append(e.miss, "）"...)
+	e.mw(label)
+	e.mw("（")
+	e.mw(field)
+	e.mw("）")
 }
 
 // needYear records a missing per-year figure, e.g. "2025 年营业收入（years[2025].revenue）".
 func (e *ev) needYear(back int, k yf) {
+	if e.sc == nil {
+		return
+	}
 	if e.nMiss > 0 {
-		e.miss = append(e.miss, "、"...)
+		e.mw("、")
 	}
 	e.nMiss++
-	yr := e.Y - back
-	e.miss = strconv.AppendInt(e.miss, int64(yr), 10)
-	e.miss = append(e.miss, " 年"...)
-	e.miss = append(e.miss, yfLabel[k]...)
-	e.miss = append(e.miss, "（years["...)
-	e.miss = strconv.AppendInt(e.miss, int64(yr), 10)
-	e.miss = append(e.miss, "]."...)
-	e.miss = append(e.miss, yfName[k]...)
-	e.miss = append(e.miss, "）"...)
+	var tmp [8]byte
+	yr := strconv.AppendInt(tmp[:0], int64(e.Y-back), 10)
+	e.mb(yr)
+	e.mw(" 年")
+	e.mw(yfLabel[k])
+	e.mw("（years[")
+	e.mb(yr)
+	e.mw("].")
+	e.mw(yfName[k])
+	e.mw("）")
 }
 
-func (e *ev) w(s string) { e.buf = append(e.buf, s...) }
+// mw appends to the missing-field list; a list longer than the array is cut (it is only text).
+func (e *ev) mw(s string) {
+	if e.nm+len(s) <= len(e.sc.miss) {
+		e.nm += copy(e.sc.miss[e.nm:], s)
+	}
+}
+
+func (e *ev) mb(b []byte) {
+	if e.nm+len(b) <= len(e.sc.miss) {
+		e.nm += copy(e.sc.miss[e.nm:], b)
+	}
+}
+
+// quiet reports that no messages are being written.
+func (e *ev) quiet() bool { return e.sc == nil }
+
+func (e *ev) len() int {
+	if e.over != nil {
+		return len(e.over)
+	}
+	return e.n
+}
+
+func (e *ev) w(s string) {
+	if e.sc == nil {
+		return
+	}
+	if e.over == nil && e.n+len(s) <= len(e.sc.arr) {
+		e.n += copy(e.sc.arr[e.n:], s)
+		return
+	}
+	e.spill()
+	e.over = append(e.over, s...)
+}
+
+func (e *ev) wb(b []byte) {
+	if e.sc == nil {
+		return
+	}
+	if e.over == nil && e.n+len(b) <= len(e.sc.arr) {
+		e.n += copy(e.sc.arr[e.n:], b)
+		return
+	}
+	e.spill()
+	e.over = append(e.over, b...)
+}
+
+// spill moves the messages to the heap the first time they outgrow the array.
+func (e *ev) spill() {
+	if e.over == nil {
+		e.over = append(make([]byte, 0, 2*len(e.sc.arr)), e.sc.arr[:e.n]...)
+	}
+}
 
 // wn writes a number rounded to 2 decimals.
 func (e *ev) wn(x float64) {
+	if e.sc == nil {
+		return
+	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		e.w("无法计算")
 		return
 	}
-	e.buf = appendDec2(e.buf, math.Round(x*100))
+	var tmp [32]byte
+	e.wb(appendDec2(tmp[:0], math.Round(x*100)))
 }
 
 // wnFloor writes a number truncated to 2 decimals, so 9.9986 years does not read as 10.
-func (e *ev) wnFloor(x float64) { e.buf = appendDec2(e.buf, math.Floor(x*100)) }
+func (e *ev) wnFloor(x float64) {
+	if e.sc == nil {
+		return
+	}
+	var tmp [32]byte
+	e.wb(appendDec2(tmp[:0], math.Floor(x*100)))
+}
 
 // wp writes a ratio as a percentage.
 func (e *ev) wp(r float64) {
+	if e.sc == nil {
+		return
+	}
 	if math.IsNaN(r) || math.IsInf(r, 0) {
 		e.w("无法计算（分母为 0）")
 		return
 	}
-	e.buf = appendDec2(e.buf, math.Round(r*10000))
+	var tmp [32]byte
+	e.wb(appendDec2(tmp[:0], math.Round(r*10000)))
 	e.w("%")
 }
 
@@ -304,7 +399,13 @@ func appendDec2(b []byte, hundredths float64) []byte {
 	return b
 }
 
-func (e *ev) wi(n int64) { e.buf = strconv.AppendInt(e.buf, n, 10) }
+func (e *ev) wi(n int64) {
+	if e.sc == nil {
+		return
+	}
+	var tmp [24]byte
+	e.wb(strconv.AppendInt(tmp[:0], n, 10))
+}
 
 func (e *ev) wyear(back int) {
 	e.wi(int64(e.Y - back))
@@ -509,10 +610,10 @@ func (e *ev) common() bool {
 
 // common.registered — registered in Shanghai with independent legal personality (§2).
 func (e *ev) commonRegistered() {
-	e.open("common.registered", clRegistered, "common")
+	e.open("common.registered", clRegistered, RouteCommon)
 	sh := boolOr(e.f.RegisteredInShanghai, true)
 	legal := boolOr(e.f.IndependentLegalPerson, true)
-	e.and(statusOf(sh && legal), boolV(sh && legal), boolV(true), "")
+	e.and(statusOf(sh && legal), boolV(sh && legal), boolV(true), UnitNone)
 	switch {
 	case sh && legal:
 		e.w("在上海注册登记，具有独立法人资格")
@@ -529,7 +630,7 @@ func (e *ev) commonRegistered() {
 // common.sme — micro, small or medium by 工信部联企业〔2011〕300号 on Y−1 figures; a large
 // enterprise is never eligible (§2).
 func (e *ev) commonSME() {
-	e.open("common.sme", clSME, "common")
+	e.open("common.sme", clSME, RouteCommon)
 	thr := strV("micro|small|medium")
 	switch {
 	case e.size == domain.SizeUnknown:
@@ -544,21 +645,21 @@ func (e *ev) commonSME() {
 				e.fig(1, fRevenue)
 			}
 		}
-		e.and(Missing, Value{}, thr, "")
+		e.and(Missing, Value{}, thr, UnitNone)
 		e.w("无法划型（需上年度从业人员")
 		if e.f.IndustryGroup != domain.GroupOther {
 			e.w("和营业收入")
 		}
 		e.w("）")
 	case e.size.IsSME():
-		e.and(Pass, strV(string(e.size)), thr, "")
+		e.and(Pass, strV(string(e.size)), thr, UnitNone)
 		e.w("按 ")
 		e.wyear(1)
 		e.w("数据划型为")
 		e.w(e.size.Label())
 		e.w("企业")
 	default:
-		e.and(Fail, strV(string(e.size)), thr, "")
+		e.and(Fail, strV(string(e.size)), thr, UnitNone)
 		e.w("按 ")
 		e.wyear(1)
 		e.w("数据划型为大型企业，不属于中小企业，不能参评")
@@ -568,10 +669,10 @@ func (e *ev) commonSME() {
 
 // common.credit — not on 经营异常名录 nor 严重失信主体名单 (§2).
 func (e *ev) commonCredit() {
-	e.open("common.credit", clCredit, "common")
+	e.open("common.credit", clCredit, RouteCommon)
 	abn := boolOr(e.f.AbnormalOperation, false)
 	dis := boolOr(e.f.SeriousDishonesty, false)
-	e.and(statusOf(!abn && !dis), boolV(!abn && !dis), boolV(true), "")
+	e.and(statusOf(!abn && !dis), boolV(!abn && !dis), boolV(true), UnitNone)
 	switch {
 	case !abn && !dis:
 		e.w("未列入经营异常名录和严重失信主体名单")
@@ -587,9 +688,9 @@ func (e *ev) commonCredit() {
 
 // common.industry — products/services not in a 禁止/限制/淘汰类 list (§2).
 func (e *ev) commonIndustry() {
-	e.open("common.industry", clIndustry, "common")
+	e.open("common.industry", clIndustry, RouteCommon)
 	r := boolOr(e.f.RestrictedIndustry, false)
-	e.and(statusOf(!r), boolV(!r), boolV(true), "")
+	e.and(statusOf(!r), boolV(!r), boolV(true), UnitNone)
 	if r {
 		e.w("产品或服务属于禁止、限制或淘汰类")
 	} else {
@@ -601,10 +702,10 @@ func (e *ev) commonIndustry() {
 // common.incidents — no major safety/quality/environment incident and no tax evasion in the
 // last 3 years (§2).
 func (e *ev) commonIncidents() {
-	e.open("common.incidents", clIncidents, "common")
+	e.open("common.incidents", clIncidents, RouteCommon)
 	inc := boolOr(e.f.MajorIncident3Y, false)
 	tax := boolOr(e.f.TaxViolation3Y, false)
-	e.and(statusOf(!inc && !tax), boolV(!inc && !tax), boolV(true), "")
+	e.and(statusOf(!inc && !tax), boolV(!inc && !tax), boolV(true), UnitNone)
 	switch {
 	case !inc && !tax:
 		e.w("近三年未发生重大安全、质量、环境污染事故，无偷漏税行为")
@@ -622,29 +723,33 @@ func (e *ev) commonIncidents() {
 // (§0 One step at a time). A title whose valid_until is before as_of is not valid; when
 // valid_until is absent the title is taken as valid and the message says so.
 func (e *ev) prereq(need domain.Tier, clause string) {
-	e.open("prereq", clause, "required")
+	e.open("prereq", clause, RouteRequired)
 	held := e.f.CurrentTier
 	thr := strV(string(need))
 	e.w("当前梯度：")
 	e.w(held.LabelOn(e.f.AsOf))
 	switch {
 	case held.Rank() < need.Rank():
-		e.and(Fail, strV(string(held)), thr, "")
+		e.and(Fail, strV(string(held)), thr, UnitNone)
 		e.w("；需持有有效的")
 		e.w(need.LabelOn(e.f.AsOf))
 		e.w("称号")
 	case e.f.CurrentTierValidUntil.IsZero():
-		e.and(Pass, strV(string(held)), thr, "")
+		e.and(Pass, strV(string(held)), thr, UnitNone)
 		e.w("（未提供有效期 current_tier_valid_until，按有效处理）")
 	case e.f.CurrentTierValidUntil.Before(e.f.AsOf):
-		e.and(Fail, strV(string(held)), thr, "")
+		e.and(Fail, strV(string(held)), thr, UnitNone)
 		e.w("，称号已于 ")
-		e.w(e.f.CurrentTierValidUntil.String())
+		if !e.quiet() {
+			e.w(e.f.CurrentTierValidUntil.String())
+		}
 		e.w(" 到期，不再有效")
 	default:
-		e.and(Pass, strV(string(held)), thr, "")
+		e.and(Pass, strV(string(held)), thr, UnitNone)
 		e.w("，有效期至 ")
-		e.w(e.f.CurrentTierValidUntil.String())
+		if !e.quiet() {
+			e.w(e.f.CurrentTierValidUntil.String())
+		}
 	}
 	e.close()
 }
@@ -656,10 +761,10 @@ func (e *ev) nicheCheck(min float64) {
 	if ok {
 		e.wnFloor(yrs)
 		e.w(" 年")
-		e.and(statusOf(ge(yrs, min)), numV(math.Round(yrs*1e4)/1e4), numV(min), "年")
+		e.and(statusOf(ge(yrs, min)), numV(math.Round(yrs*1e4)/1e4), numV(min), UnitYears)
 	} else {
 		e.w("年限未知")
-		e.and(Missing, Value{}, numV(min), "年")
+		e.and(Missing, Value{}, numV(min), UnitYears)
 	}
 	e.w("，需 ≥ ")
 	e.wn(min)
@@ -680,10 +785,10 @@ func (e *ev) ratioCheck(label string, back int, num, den yf, bound float64, atMo
 		} else {
 			st = statusOf(ge(r, bound))
 		}
-		e.and(st, pctV(r), pctV(bound), "%")
+		e.and(st, pctV(r), pctV(bound), UnitPercent)
 	} else {
 		e.w("未知")
-		e.and(Missing, Value{}, pctV(bound), "%")
+		e.and(Missing, Value{}, pctV(bound), UnitPercent)
 	}
 	if atMost {
 		e.w("，需 ≤ ")
@@ -702,10 +807,10 @@ func (e *ev) amountCheck(label string, back int, k yf, min float64) {
 	if ok {
 		e.wn(v)
 		e.w(" 万元")
-		e.and(statusOf(ge(v, min)), numV(v), numV(min), "万元")
+		e.and(statusOf(ge(v, min)), numV(v), numV(min), UnitWan)
 	} else {
 		e.w("未知")
-		e.and(Missing, Value{}, numV(min), "万元")
+		e.and(Missing, Value{}, numV(min), UnitWan)
 	}
 	e.w("，需 ≥ ")
 	e.wn(min)

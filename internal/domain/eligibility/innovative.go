@@ -56,9 +56,9 @@ func (e *ev) closeIndicator(pts, maxPts float64, missing bool) indicator {
 func (e *ev) bandIndicator(label string, x float64, ok bool, b *Bands, pct bool) indicator {
 	e.w(label)
 	e.w(" ")
-	unit := ""
+	unit := UnitNone
 	if pct {
-		unit = "%"
+		unit = UnitPercent
 	}
 	top := numV(b.Top())
 	if pct {
@@ -87,7 +87,7 @@ func (e *ev) ipIndicator(p IPPoints) indicator {
 	if ip == nil {
 		e.need("ip", "知识产权")
 		e.w("知识产权数据未提供")
-		e.set(Missing, Value{}, numV(1), "件")
+		e.set(Missing, Value{}, numV(1), UnitItems)
 		return e.closeIndicator(0, p.max(), true)
 	}
 	classes := [...]struct {
@@ -113,12 +113,12 @@ func (e *ev) ipIndicator(p IPPoints) indicator {
 			e.w(" ")
 			e.wi(*c.n)
 			e.w(" 件")
-			e.set(Pass, numV(float64(*c.n)), numV(1), "件")
+			e.set(Pass, numV(float64(*c.n)), numV(1), UnitItems)
 			return e.closeIndicator(c.pts, p.max(), missing)
 		}
 	}
 	e.w("无与主导产品相关的有效知识产权")
-	e.set(Fail, numV(0), numV(1), "件")
+	e.set(Fail, numV(0), numV(1), UnitItems)
 	return e.closeIndicator(p.None, p.max(), missing)
 }
 
@@ -139,10 +139,12 @@ func (e *ev) innovative(t *TierResult, commonOK bool) {
 	innov, growth, spec := ip.pts+rd.pts, gr.pts+debt.pts, field.pts+main.pts
 	total := innov + growth + spec
 	t.Score = optNum(total)
-	t.Subscores = []Subscore{
-		{Name: "创新能力", Points: innov, Max: ip.max + rd.max, Min: p.InnovationMin},
-		{Name: "成长性", Points: growth, Max: gr.max + debt.max, Min: p.GrowthMin},
-		{Name: "专业化", Points: spec, Max: field.max + main.max, Min: p.SpecializationMin},
+	if !e.quiet() {
+		t.Subscores = []Subscore{
+			{Name: "创新能力", Points: innov, Max: ip.max + rd.max, Min: p.InnovationMin},
+			{Name: "成长性", Points: growth, Max: gr.max + debt.max, Min: p.GrowthMin},
+			{Name: "专业化", Points: spec, Max: field.max + main.max, Min: p.SpecializationMin},
+		}
 	}
 	scoreSt := e.innScore(scoreIdx, [3]float64{innov, growth, spec},
 		[3]float64{ip.optimistic() + rd.optimistic(), gr.optimistic() + debt.optimistic(), field.optimistic() + main.optimistic()})
@@ -172,7 +174,7 @@ func (e *ev) innScore(idx int, g, best [3]float64) Status {
 	meets := func(g [3]float64) bool {
 		return ge(g[0]+g[1]+g[2], p.ScoreMin) && ge(g[0], p.InnovationMin) && ge(g[1], p.GrowthMin) && ge(g[2], p.SpecializationMin)
 	}
-	e.open("inn.score", clInnScore, "score")
+	e.open("inn.score", clInnScore, RouteScore)
 	total := g[0] + g[1] + g[2]
 	st := Fail
 	switch {
@@ -181,7 +183,7 @@ func (e *ev) innScore(idx int, g, best [3]float64) Status {
 	case meets(best):
 		st = Missing
 	}
-	e.set(st, numV(total), numV(p.ScoreMin), "分")
+	e.set(st, numV(total), numV(p.ScoreMin), UnitPoints)
 	e.w("评分 ")
 	e.wn(total)
 	e.w(" 分（创新能力 ")
@@ -213,13 +215,13 @@ func (e *ev) innScore(idx int, g, best [3]float64) Status {
 // inn.ip — IP tied to the main product (20): high-value Ⅰ类 20 · self-developed Ⅰ类 15 · Ⅰ类 10 ·
 // Ⅱ类 5 · none 0 (§3).
 func (e *ev) innIP() indicator {
-	e.open("inn.ip", clInnIP, "score")
+	e.open("inn.ip", clInnIP, RouteScore)
 	return e.ipIndicator(e.p.Inn.IP)
 }
 
 // inn.rd — R&D expense / revenue of Y−1 (20): ≥5% 20 · 3–5% 15 · 2–3% 10 · 1–2% 5 · <1% 0 (§3).
 func (e *ev) innRD() indicator {
-	e.open("inn.rd", clInnRD, "score")
+	e.open("inn.rd", clInnRD, RouteScore)
 	r, ok := e.ratio(1, fRDExpense, fRevenue)
 	e.wyear(1)
 	return e.bandIndicator("研发费用占营业收入比重", r, ok, &e.p.Inn.RD, true)
@@ -227,7 +229,7 @@ func (e *ev) innRD() indicator {
 
 // inn.growth — main-revenue growth g_{Y−1} (20): ≥15% 20 · 10–15% 15 · 5–10% 10 · 0–5% 5 · <0 0 (§3).
 func (e *ev) innGrowth() indicator {
-	e.open("inn.growth", clInnGrowth, "score")
+	e.open("inn.growth", clInnGrowth, RouteScore)
 	g, ok := e.growth(1, fMainRevenue)
 	e.wyear(1)
 	return e.bandIndicator("主营业务收入增长率", g, ok, &e.p.Inn.Growth, true)
@@ -235,7 +237,7 @@ func (e *ev) innGrowth() indicator {
 
 // inn.debt — debt ratio at the end of Y−1 (10): ≤55% 10 · 55–75% 5 · >75% 0 (§3).
 func (e *ev) innDebt() indicator {
-	e.open("inn.debt", clInnDebt, "score")
+	e.open("inn.debt", clInnDebt, RouteScore)
 	r, ok := e.ratio(1, fLiabilities, fAssets)
 	e.wyear(1)
 	return e.bandIndicator("末资产负债率", r, ok, &e.p.Inn.Debt, true)
@@ -244,27 +246,27 @@ func (e *ev) innDebt() indicator {
 // inn.field — main product in 《战略性新兴产业分类》 (10): yes 10 · no 5 (§3).
 func (e *ev) innField() indicator {
 	p := &e.p.Inn
-	e.open("inn.field", clInnField, "score")
+	e.open("inn.field", clInnField, RouteScore)
 	best := math.Max(p.FieldYes, p.FieldNo)
 	v, ok := e.flag(e.f.StrategicEmerging, "strategic_emerging", "主导产品是否属于战略性新兴产业")
 	switch {
 	case !ok:
 		e.w("主导产品所属领域未知")
-		e.set(Missing, Value{}, boolV(true), "")
+		e.set(Missing, Value{}, boolV(true), UnitNone)
 		return e.closeIndicator(0, best, true)
 	case v:
 		e.w("主导产品属于《战略性新兴产业分类》")
-		e.set(Pass, boolV(true), boolV(true), "")
+		e.set(Pass, boolV(true), boolV(true), UnitNone)
 		return e.closeIndicator(p.FieldYes, best, false)
 	}
 	e.w("主导产品不属于《战略性新兴产业分类》")
-	e.set(Pass, boolV(false), boolV(true), "")
+	e.set(Pass, boolV(false), boolV(true), UnitNone)
 	return e.closeIndicator(p.FieldNo, best, false)
 }
 
 // inn.main — main-business ratio of Y−1 (20): ≥70% 20 · 60–70% 15 · 55–60% 10 · 50–55% 5 · <50% 0 (§3).
 func (e *ev) innMain() indicator {
-	e.open("inn.main", clInnMain, "score")
+	e.open("inn.main", clInnMain, RouteScore)
 	r, ok := e.ratio(1, fMainRevenue, fRevenue)
 	e.wyear(1)
 	return e.bandIndicator("主营业务收入占营业收入比重", r, ok, &e.p.Inn.Main, true)
@@ -276,12 +278,12 @@ func (e *ev) innMain() indicator {
 // the spec's list ("national or provincial"); the level list is a parameter.
 func (e *ev) innDirect() Status {
 	p := &e.p.Inn
-	e.open("inn.direct", clInnDirect, "direct")
+	e.open("inn.direct", clInnDirect, RouteDirect)
 	thr := strV("任一直接认定条件")
 	aw := e.award(p.DirectAwardLevels, 0)
 	if aw == Pass {
 		e.w("近三年获得国家级或省级科技奖励，满足直接认定条件")
-		e.set(Pass, strV("award"), thr, "")
+		e.set(Pass, strV("award"), thr, UnitNone)
 		e.close()
 		return Pass
 	}
@@ -290,14 +292,14 @@ func (e *ev) innDirect() Status {
 		e.w("持有有效的")
 		e.w(honourLabel(h))
 		e.w("，满足直接认定条件")
-		e.set(Pass, strV("honour:"+h), thr, "")
+		e.set(Pass, honourValue(h), thr, UnitNone)
 		e.close()
 		return Pass
 	}
 	is := e.inst(p.DirectInstLevels)
 	if is == Pass {
 		e.w("拥有省部级以上研发机构，满足直接认定条件")
-		e.set(Pass, strV("rd_institution"), thr, "")
+		e.set(Pass, strV("rd_institution"), thr, UnitNone)
 		e.close()
 		return Pass
 	}
@@ -309,12 +311,12 @@ func (e *ev) innDirect() Status {
 		e.w(" 万元，满足直接认定条件（≥ ")
 		e.wn(p.DirectEquityMin)
 		e.w(" 万元）")
-		e.set(Pass, strV("equity"), thr, "")
+		e.set(Pass, strV("equity"), thr, UnitNone)
 		e.close()
 		return Pass
 	}
 	st := anyOf(anyOf(aw, hs), anyOf(is, es))
-	e.set(st, Value{}, thr, "")
+	e.set(st, Value{}, thr, UnitNone)
 	e.w("未满足直接认定条件：近三年国家级/省级科技奖励、高新技术企业等荣誉、省部级以上研发机构均无；近三年新增股权融资 ")
 	e.wn(eq)
 	e.w(" 万元，需 ≥ ")
@@ -326,9 +328,9 @@ func (e *ev) innDirect() Status {
 
 // inn.tech_sme — miit-2026 only: a valid 科技型中小企业 registration also qualifies (§3).
 func (e *ev) innTechSME() Status {
-	e.open("inn.tech_sme", clInnTech, "tech_sme")
+	e.open("inn.tech_sme", clInnTech, RouteTechSME)
 	st, _ := e.honour(techSMEList)
-	e.set(st, boolV(st == Pass), boolV(true), "")
+	e.set(st, boolV(st == Pass), boolV(true), UnitNone)
 	switch st {
 	case Pass:
 		e.w("持有有效的科技型中小企业入库登记，满足认定条件")
@@ -342,6 +344,21 @@ func (e *ev) innTechSME() Status {
 }
 
 var techSMEList = []string{HonourTechSME}
+
+// honourValue is the reported value of a direct route met by an honour, without concatenating.
+func honourValue(h string) Value {
+	switch h {
+	case HonourHighTech:
+		return strV("honour:high_tech")
+	case HonourTechInnovationDemo:
+		return strV("honour:tech_innovation_demo")
+	case HonourIPAdvantage:
+		return strV("honour:ip_advantage")
+	case HonourIPDemo:
+		return strV("honour:ip_demo")
+	}
+	return strV("honour:" + h)
+}
 
 func honourLabel(h string) string {
 	switch h {

@@ -53,7 +53,7 @@ func (e *ev) littleGiant2022(t *TierResult, commonOK bool) {
 // ≥ 5% (not assessed on a renewal review).
 func (e *ev) lgZhuan() Status {
 	p := &e.p.Lg22
-	e.open("lg.zhuan", clLg22Zhuan, "required")
+	e.open("lg.zhuan", clLg22Zhuan, RouteRequired)
 	e.nicheCheck(p.ZhuanNicheMinYears)
 	e.sep()
 	e.ratioCheck("主营业务收入占比", 1, fMainRevenue, fRevenue, p.ZhuanMainRatioMin, false)
@@ -65,10 +65,10 @@ func (e *ev) lgZhuan() Status {
 		e.w("近2年主营业务收入平均增长率 ")
 		if ok {
 			e.wp(g)
-			e.and(statusOf(ge(g, p.ZhuanGrowthMin)), pctV(g), pctV(p.ZhuanGrowthMin), "%")
+			e.and(statusOf(ge(g, p.ZhuanGrowthMin)), pctV(g), pctV(p.ZhuanGrowthMin), UnitPercent)
 		} else {
 			e.w("未知")
-			e.and(Missing, Value{}, pctV(p.ZhuanGrowthMin), "%")
+			e.and(Missing, Value{}, pctV(p.ZhuanGrowthMin), UnitPercent)
 		}
 		e.w("，需 ≥ ")
 		e.wp(p.ZhuanGrowthMin)
@@ -84,20 +84,20 @@ func (e *ev) flagCheck(p *bool, field, label, yes, no string) {
 	case !ok:
 		e.w(label)
 		e.w("未知")
-		e.and(Missing, Value{}, boolV(true), "")
+		e.and(Missing, Value{}, boolV(true), UnitNone)
 	case v:
 		e.w(yes)
-		e.and(Pass, boolV(true), boolV(true), "")
+		e.and(Pass, boolV(true), boolV(true), UnitNone)
 	default:
 		e.w(no)
-		e.and(Fail, boolV(false), boolV(true), "")
+		e.and(Fail, boolV(false), boolV(true), UnitNone)
 	}
 }
 
 // lg.jing 精 — a core business on an information system; a management-system or developed-
 // market product certification; debt ratio ≤ 70%.
 func (e *ev) lgJing() Status {
-	e.open("lg.jing", clLg22Jing, "required")
+	e.open("lg.jing", clLg22Jing, RouteRequired)
 	e.flagCheck(e.f.InfoSystemCoreBusiness, "info_system_core_business", "核心业务采用信息系统支撑情况",
 		"至少1项核心业务采用信息系统支撑", "无核心业务采用信息系统支撑")
 	e.sep()
@@ -125,16 +125,16 @@ var trueVal = true
 // lg.te 特 — domestic niche market share ≥ 10%; owns its brand.
 func (e *ev) lgTe() Status {
 	min := e.p.Lg22.TeMarketShareMin
-	e.open("lg.te", clLg22Te, "required")
+	e.open("lg.te", clLg22Te, RouteRequired)
 	e.w("国内细分市场占有率 ")
 	if s := e.f.MarketShareDomestic; s != nil {
 		e.wn(*s)
 		e.w("%")
-		e.and(statusOf(ge(*s, min)), numV(*s), numV(min), "%")
+		e.and(statusOf(ge(*s, min)), numV(*s), numV(min), UnitPercent)
 	} else {
 		e.need("market_share_domestic", "国内细分市场占有率")
 		e.w("未知")
-		e.and(Missing, Value{}, numV(min), "%")
+		e.and(Missing, Value{}, numV(min), UnitPercent)
 	}
 	e.w("，需 ≥ ")
 	e.wn(min)
@@ -152,13 +152,13 @@ func (e *ev) lgTe() Status {
 // 「创客中国」 national top 50.
 func (e *ev) lgXin() Status {
 	p := &e.p.Lg22
-	e.open("lg.xin", clLg22Xin, "required")
+	e.open("lg.xin", clLg22Xin, RouteRequired)
 	// (a)
 	rev, ok := e.fig(1, fRevenue)
 	switch {
 	case !ok:
 		e.w("营业收入未知，无法确定研发投入要求")
-		e.and(Missing, Value{}, Value{}, "")
+		e.and(Missing, Value{}, Value{}, UnitNone)
 	case ge(rev, p.XinRevenueMid):
 		min := p.XinRDRatioMid
 		if ge(rev, p.XinRevenueLarge) {
@@ -182,13 +182,13 @@ func (e *ev) lgXin() Status {
 		e.wn(eq)
 		e.w(" 万元，需 ≥ ")
 		e.wn(p.XinSmallEquityMin)
-		e.and(sumAtLeast(eq, c1, p.XinSmallEquityMin), numV(eq), numV(p.XinSmallEquityMin), "万元")
+		e.and(sumAtLeast(eq, c1, p.XinSmallEquityMin), numV(eq), numV(p.XinSmallEquityMin), UnitWan)
 		rd, c2 := e.sum(fRDExpense, 2)
 		e.w("；近2年研发费用 ")
 		e.wn(rd)
 		e.w(" 万元，需 ≥ ")
 		e.wn(p.XinSmallRDTotalMin)
-		e.and(sumAtLeast(rd, c2, p.XinSmallRDTotalMin), numV(rd), numV(p.XinSmallRDTotalMin), "万元")
+		e.and(sumAtLeast(rd, c2, p.XinSmallRDTotalMin), numV(rd), numV(p.XinSmallRDTotalMin), UnitWan)
 		e.w("；")
 		e.ratioCheck("研发人员占比", 1, fRDStaff, fEmployees, p.XinSmallStaff, false)
 	}
@@ -198,15 +198,15 @@ func (e *ev) lgXin() Status {
 	case "":
 		e.need("rd_institution", "研发机构级别")
 		e.w("研发机构情况未知")
-		e.and(Missing, Value{}, boolV(true), "")
+		e.and(Missing, Value{}, boolV(true), UnitNone)
 	case InstNone:
 		e.w("未建立研发机构")
-		e.and(Fail, boolV(false), boolV(true), "")
+		e.and(Fail, boolV(false), boolV(true), UnitNone)
 	default:
 		e.w("已建立研发机构（")
 		e.w(instLabel(e.f.RDInstitution))
 		e.w("）")
-		e.and(Pass, boolV(true), boolV(true), "")
+		e.and(Pass, boolV(true), boolV(true), UnitNone)
 	}
 	// (c)
 	e.sep()
@@ -214,11 +214,11 @@ func (e *ev) lgXin() Status {
 	e.w("已实施的Ⅰ类知识产权 ")
 	if ipSt == Missing {
 		e.w("件数未知")
-		e.and(Missing, Value{}, numV(float64(p.XinIPInUseMin)), "件")
+		e.and(Missing, Value{}, numV(float64(p.XinIPInUseMin)), UnitItems)
 	} else {
 		e.wi(n)
 		e.w(" 件")
-		e.and(ipSt, numV(float64(n)), numV(float64(p.XinIPInUseMin)), "件")
+		e.and(ipSt, numV(float64(n)), numV(float64(p.XinIPInUseMin)), UnitItems)
 	}
 	e.w("，需 ≥ ")
 	e.wi(p.XinIPInUseMin)
@@ -240,18 +240,18 @@ func (e *ev) lgXin() Status {
 
 // lg.lian 链 — at a key industry-chain link: 补短板/锻长板/填空白.
 func (e *ev) lgLian() Status {
-	e.open("lg.lian", clLg22Lian, "required")
+	e.open("lg.lian", clLg22Lian, RouteRequired)
 	switch e.f.ChainRole {
 	case "":
 		e.need("chain_role", "产业链作用")
 		e.w("产业链作用未知")
-		e.and(Missing, Value{}, strV(ChainKeyLink), "")
+		e.and(Missing, Value{}, strV(ChainKeyLink), UnitNone)
 	case ChainKeyLink:
 		e.w("位于产业链关键环节，补短板、锻长板、填空白")
-		e.and(Pass, strV(ChainKeyLink), strV(ChainKeyLink), "")
+		e.and(Pass, strV(ChainKeyLink), strV(ChainKeyLink), UnitNone)
 	default:
 		e.w("未证明位于产业链关键环节补短板、锻长板、填空白")
-		e.and(Fail, strV(e.f.ChainRole), strV(ChainKeyLink), "")
+		e.and(Fail, strV(e.f.ChainRole), strV(ChainKeyLink), UnitNone)
 	}
 	e.close()
 	return e.cst
@@ -260,7 +260,7 @@ func (e *ev) lgLian() Status {
 // lg.pin 品 — main product in a priority field (核心基础零部件、元器件、关键软件、先进基础工艺、关键基础材料、
 // 产业技术基础; 制造强国 ten key sectors; 网络强国 key fields).
 func (e *ev) lgPin() Status {
-	e.open("lg.pin", clLg22Pin, "required")
+	e.open("lg.pin", clLg22Pin, RouteRequired)
 	e.flagCheck(e.f.PriorityField, "priority_field", "主导产品所属领域", "主导产品属于重点领域", "主导产品不属于重点领域")
 	e.close()
 	return e.cst
@@ -270,12 +270,12 @@ func (e *ev) lgPin() Status {
 // product, existing 小巨人. The two control flags default to false in the schema; in the same
 // spirit an absent honours list is read as "not a 单项冠军" rather than as missing.
 func (e *ev) lgExclusions(clause string) Status {
-	e.open("lg.exclusions", clause, "required")
+	e.open("lg.exclusions", clause, RouteRequired)
 	champ := contains(e.f.Honours, HonourSingleChampion)
 	ctrl := boolOr(e.f.ControlledByLG, false)
 	grp := boolOr(e.f.GroupSimilarLG, false)
 	ok := !champ && !ctrl && !grp
-	e.and(statusOf(ok), boolV(ok), boolV(true), "")
+	e.and(statusOf(ok), boolV(ok), boolV(true), UnitNone)
 	if ok {
 		e.w("不属于制造业单项冠军，未被已认定“小巨人”企业控股，也不与其同属一个集团生产同类产品")
 	} else {
@@ -321,7 +321,7 @@ func (e *ev) littleGiant2026(t *TierResult, commonOK bool) {
 
 // lg.niche (2026) — niche years ≥ 3.
 func (e *ev) lg26Niche() Status {
-	e.open("lg.niche", clLg26Niche, "required")
+	e.open("lg.niche", clLg26Niche, RouteRequired)
 	e.nicheCheck(e.p.Lg26.NicheMinYears)
 	e.close()
 	return e.cst
@@ -331,7 +331,7 @@ func (e *ev) lg26Niche() Status {
 // growth sqrt(rev_{Y−1}/rev_{Y−3}) − 1 ≥ 5% (not assessed on renewal); debt ratio ≤ 75%.
 func (e *ev) lg26Scale() Status {
 	p := &e.p.Lg26
-	e.open("lg.scale", clLg26Scale, "required")
+	e.open("lg.scale", clLg26Scale, RouteRequired)
 	e.amountCheck("营业收入", 1, fRevenue, p.ScaleRevenueMin)
 	e.sep()
 	e.ratioCheck("主营业务收入占比", 1, fMainRevenue, fRevenue, p.ScaleMainRatioMin, false)
@@ -345,18 +345,18 @@ func (e *ev) lg26Scale() Status {
 		switch {
 		case !ok1 || !ok3:
 			e.w("未知")
-			e.and(Missing, Value{}, pctV(p.ScaleCAGRMin), "%")
+			e.and(Missing, Value{}, pctV(p.ScaleCAGRMin), UnitPercent)
 		case r3 == 0:
 			e.w("无法计算（")
 			e.wyear(3)
 			e.w("营业收入为 0）")
-			e.and(Fail, Value{}, pctV(p.ScaleCAGRMin), "%")
+			e.and(Fail, Value{}, pctV(p.ScaleCAGRMin), UnitPercent)
 		default:
 			// Compare rev_{Y−1}/rev_{Y−3} with (1+min)² rather than the rounded square root.
 			q := r1 / r3
 			cagr := math.Sqrt(q) - 1
 			e.wp(cagr)
-			e.and(statusOf(ge(q, (1+p.ScaleCAGRMin)*(1+p.ScaleCAGRMin))), pctV(cagr), pctV(p.ScaleCAGRMin), "%")
+			e.and(statusOf(ge(q, (1+p.ScaleCAGRMin)*(1+p.ScaleCAGRMin))), pctV(cagr), pctV(p.ScaleCAGRMin), UnitPercent)
 		}
 		e.w("，需 ≥ ")
 		e.wp(p.ScaleCAGRMin)
@@ -370,14 +370,14 @@ func (e *ev) lg26Scale() Status {
 // lg.rd (2026) — 近2年 R&D total ≥ 1200 万, and R&D ratio ≥ 3% in each of Y−2 and Y−1.
 func (e *ev) lg26RD() Status {
 	p := &e.p.Lg26
-	e.open("lg.rd", clLg26RD, "required")
+	e.open("lg.rd", clLg26RD, RouteRequired)
 	rd, complete := e.sum(fRDExpense, 2)
 	e.w("近2年研发费用 ")
 	e.wn(rd)
 	e.w(" 万元，需 ≥ ")
 	e.wn(p.RDTotalMin)
 	e.w(" 万元")
-	e.and(sumAtLeast(rd, complete, p.RDTotalMin), numV(rd), numV(p.RDTotalMin), "万元")
+	e.and(sumAtLeast(rd, complete, p.RDTotalMin), numV(rd), numV(p.RDTotalMin), UnitWan)
 	e.sep()
 	e.ratioCheck("研发费用占比", 2, fRDExpense, fRevenue, p.RDRatioMin, false)
 	e.w("，")
@@ -390,7 +390,7 @@ func (e *ev) lg26RD() Status {
 // (ip.class1_in_use); waived by a 近三年 national award ranked top 3.
 func (e *ev) lg26IP() Status {
 	p := &e.p.Lg26
-	e.open("lg.ip", clLg26IP, "required")
+	e.open("lg.ip", clLg26IP, RouteRequired)
 	st, n := e.ipInUse(p.IPInUseMin)
 	val := Value{}
 	e.w("已实施、非受让的Ⅰ类知识产权 ")
@@ -413,7 +413,7 @@ func (e *ev) lg26IP() Status {
 		}
 		st = anyOf(st, w)
 	}
-	e.set(st, val, numV(float64(p.IPInUseMin)), "件")
+	e.set(st, val, numV(float64(p.IPInUseMin)), UnitItems)
 	e.close()
 	return st
 }
@@ -423,7 +423,7 @@ func (e *ev) lg26IP() Status {
 // does not leave the criterion open; absent shares do.
 func (e *ev) lg26Market() Status {
 	p := &e.p.Lg26
-	e.open("lg.market", clLg26Market, "required")
+	e.open("lg.market", clLg26Market, RouteRequired)
 	thr := numV(p.MarketShareMin)
 	st := Fail
 	val := Value{}
@@ -461,7 +461,7 @@ func (e *ev) lg26Market() Status {
 		e.w(" 名）")
 		st = anyOf(st, statusOf(*r <= p.MarketRankMax))
 	}
-	e.set(st, val, thr, "%")
+	e.set(st, val, thr, UnitPercent)
 	e.close()
 	return st
 }
@@ -469,7 +469,7 @@ func (e *ev) lg26Market() Status {
 // lg.field (2026) — main product in the 六基 / priority fields (priority_field) or at a key chain
 // link (chain_role key_link).
 func (e *ev) lg26Field() Status {
-	e.open("lg.field", clLg26Field, "required")
+	e.open("lg.field", clLg26Field, RouteRequired)
 	st := Fail
 	switch {
 	case e.f.PriorityField == nil:
@@ -495,7 +495,7 @@ func (e *ev) lg26Field() Status {
 	default:
 		e.w("主导产品领域或产业链作用未知")
 	}
-	e.set(st, boolV(st == Pass), boolV(true), "")
+	e.set(st, boolV(st == Pass), boolV(true), UnitNone)
 	if st == Missing {
 		e.cur.Value = Value{}
 	}
@@ -505,7 +505,7 @@ func (e *ev) lg26Field() Status {
 
 // lg.dev_score (2026) — dev score for Y ≥ 60 (renewal: either of the last 2 years).
 func (e *ev) lg26DevScore() Status {
-	e.open("lg.dev_score", clLg26DevScore, "required")
+	e.open("lg.dev_score", clLg26DevScore, RouteRequired)
 	e.devScoreCheck(e.p.Lg26.DevScoreMin)
 	e.close()
 	return e.cst

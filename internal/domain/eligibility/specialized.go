@@ -66,7 +66,7 @@ func (e *ev) specialized2022(t *TierResult, commonOK bool) {
 
 	groups := [4][]indicator{{mr, gr, ni, ch}, {dg, ql, nm, db}, {lc}, {ip, rd, st, in}}
 	var total, best float64
-	t.Subscores = make([]Subscore, 4)
+	var subs [4]Subscore
 	for i, g := range groups {
 		s := Subscore{Name: sp22GroupNames[i]}
 		for _, x := range g {
@@ -75,7 +75,10 @@ func (e *ev) specialized2022(t *TierResult, commonOK bool) {
 			best += x.optimistic()
 		}
 		total += s.Points
-		t.Subscores[i] = s
+		subs[i] = s
+	}
+	if !e.quiet() {
+		t.Subscores = append([]Subscore(nil), subs[:]...)
 	}
 	t.Score = optNum(total)
 	scoreSt := Fail
@@ -104,7 +107,7 @@ var sp22GroupNames = [4]string{"专业化", "精细化", "特色化", "创新能
 
 // sp.niche (2022) — niche years ≥ 2 (§4).
 func (e *ev) sp22Niche() Status {
-	e.open("sp.niche", clSp22Niche, "required")
+	e.open("sp.niche", clSp22Niche, RouteRequired)
 	e.nicheCheck(e.p.Sp22.NicheMinYears)
 	e.close()
 	return e.cst
@@ -113,7 +116,7 @@ func (e *ev) sp22Niche() Status {
 // sp.rd (2022) — R&D expense Y−1 ≥ 100 万元 and R&D ratio Y−1 ≥ 3% (§4).
 func (e *ev) sp22RD() Status {
 	p := &e.p.Sp22
-	e.open("sp.rd", clSp22RD, "required")
+	e.open("sp.rd", clSp22RD, RouteRequired)
 	e.ratioCheck("研发费用占营业收入比重", 1, fRDExpense, fRevenue, p.RDRatioMin, false)
 	e.sep()
 	e.amountCheck("研发费用", 1, fRDExpense, p.RDExpenseMin)
@@ -143,7 +146,7 @@ func (e *ev) revenueCheck(min, equityMin float64) {
 		revVal = numV(rev)
 	}
 	if revSt == Pass {
-		e.set(Pass, revVal, numV(min), "万元")
+		e.set(Pass, revVal, numV(min), UnitWan)
 		return
 	}
 	eq, complete := e.sum(fEquity, 2)
@@ -153,13 +156,13 @@ func (e *ev) revenueCheck(min, equityMin float64) {
 	e.w(" 万元，需 ≥ ")
 	e.wn(equityMin)
 	e.w(" 万元")
-	e.set(anyOf(revSt, eqSt), revVal, numV(min), "万元")
+	e.set(anyOf(revSt, eqSt), revVal, numV(min), UnitWan)
 }
 
 // sp.revenue (2022) — revenue Y−1 ≥ 1000 万, or < 1000 万 and 近2年 equity ≥ 2000 万 (§4).
 func (e *ev) sp22Revenue() Status {
 	p := &e.p.Sp22
-	e.open("sp.revenue", clSp22Revenue, "required")
+	e.open("sp.revenue", clSp22Revenue, RouteRequired)
 	e.revenueCheck(p.RevenueMin, p.RevenueEquityMin)
 	e.close()
 	return e.cst
@@ -170,7 +173,7 @@ func (e *ev) sp22Revenue() Status {
 // ≥ 6000 万; 近三年 「创客中国」 national top 500 (§4). Returns the direct part's status.
 func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status) Status {
 	p := &e.p.Sp22
-	e.open("sp.score_or_direct", clSp22Score, "required")
+	e.open("sp.score_or_direct", clSp22Score, RouteRequired)
 	e.w("评分 ")
 	e.wn(total)
 	e.w(" 分，需 ≥ ")
@@ -207,7 +210,7 @@ func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status) Sta
 		e.wi(p.DirectChuangkeRankMax)
 		e.w("强均未满足")
 	}
-	e.set(anyOf(scoreSt, direct), numV(total), numV(p.ScoreMin), "分")
+	e.set(anyOf(scoreSt, direct), numV(total), numV(p.ScoreMin), UnitPoints)
 	e.close()
 	c := e.crit[len(e.crit)-1]
 	e.crit = e.crit[:len(e.crit)-1]
@@ -217,7 +220,7 @@ func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status) Sta
 
 // sp.pts.main_ratio — main-business ratio (5): ≥80% 5 · 70–80% 3 · 60–70% 1 · <60% 0.
 func (e *ev) spPtsMain() indicator {
-	e.open("sp.pts.main_ratio", clSp22Pts+"主营业务收入占比", "score")
+	e.open("sp.pts.main_ratio", clSp22Pts+"主营业务收入占比", RouteScore)
 	r, ok := e.ratio(1, fMainRevenue, fRevenue)
 	e.wyear(1)
 	return e.bandIndicator("主营业务收入占营业收入比重", r, ok, &e.p.Sp22.PtsMain, true)
@@ -226,7 +229,7 @@ func (e *ev) spPtsMain() indicator {
 // sp.pts.growth — 近2年 main-revenue average growth (10): ≥10% 10 · 8–10% 8 · 6–8% 6 · 4–6% 4 ·
 // 0–4% 2 · <0 0.
 func (e *ev) spPtsGrowth() indicator {
-	e.open("sp.pts.growth", clSp22Pts+"近2年主营业务收入平均增长率", "score")
+	e.open("sp.pts.growth", clSp22Pts+"近2年主营业务收入平均增长率", RouteScore)
 	g, ok := e.avgGrowth2(fMainRevenue)
 	return e.bandIndicator("近2年主营业务收入平均增长率", g, ok, &e.p.Sp22.PtsGrowth, true)
 }
@@ -234,17 +237,17 @@ func (e *ev) spPtsGrowth() indicator {
 // sp.pts.niche — 1 point per full 2 niche years, max 5.
 func (e *ev) spPtsNiche() indicator {
 	p := &e.p.Sp22
-	e.open("sp.pts.niche", clSp22Pts+"从事特定细分市场年限", "score")
+	e.open("sp.pts.niche", clSp22Pts+"从事特定细分市场年限", RouteScore)
 	yrs, ok := e.nicheYears()
 	e.w("从事细分市场 ")
 	if !ok {
 		e.w("年限未知")
-		e.set(Missing, Value{}, numV(p.PtsNichePerYears*p.PtsNicheMax), "年")
+		e.set(Missing, Value{}, numV(p.PtsNichePerYears*p.PtsNicheMax), UnitYears)
 		return e.closeIndicator(0, p.PtsNicheMax, true)
 	}
 	e.wnFloor(yrs)
 	e.w(" 年")
-	e.set(Pass, numV(math.Round(yrs*1e4)/1e4), numV(p.PtsNichePerYears*p.PtsNicheMax), "年")
+	e.set(Pass, numV(math.Round(yrs*1e4)/1e4), numV(p.PtsNichePerYears*p.PtsNicheMax), UnitYears)
 	pts := 0.0
 	if yrs > 0 && p.PtsNichePerYears > 0 {
 		pts = math.Min(math.Floor(yrs/p.PtsNichePerYears+1e-9), p.PtsNicheMax)
@@ -255,32 +258,32 @@ func (e *ev) spPtsNiche() indicator {
 // sp.pts.chain — main product's chain role (5): key link 5 · 六基/老字号/key-chain supplier 3 · none 0.
 func (e *ev) spPtsChain() indicator {
 	p := &e.p.Sp22
-	e.open("sp.pts.chain", clSp22Pts+"主导产品在产业链中的作用", "score")
+	e.open("sp.pts.chain", clSp22Pts+"主导产品在产业链中的作用", RouteScore)
 	best := max(p.PtsChainKeyLink, p.PtsChainSupporting, p.PtsChainNone)
 	thr := strV(ChainKeyLink)
 	switch e.f.ChainRole {
 	case ChainKeyLink:
 		e.w("主导产品在产业链关键环节补短板、锻长板、填空白")
-		e.set(Pass, strV(ChainKeyLink), thr, "")
+		e.set(Pass, strV(ChainKeyLink), thr, UnitNone)
 		return e.closeIndicator(p.PtsChainKeyLink, best, false)
 	case ChainSupporting:
 		e.w("主导产品属工业“六基”、中华老字号或为产业链龙头企业配套")
-		e.set(Pass, strV(ChainSupporting), thr, "")
+		e.set(Pass, strV(ChainSupporting), thr, UnitNone)
 		return e.closeIndicator(p.PtsChainSupporting, best, false)
 	case ChainNone:
 		e.w("主导产品未在产业链中发挥上述作用")
-		e.set(Pass, strV(ChainNone), thr, "")
+		e.set(Pass, strV(ChainNone), thr, UnitNone)
 		return e.closeIndicator(p.PtsChainNone, best, false)
 	}
 	e.need("chain_role", "产业链作用")
 	e.w("产业链作用未知")
-	e.set(Missing, Value{}, thr, "")
+	e.set(Missing, Value{}, thr, UnitNone)
 	return e.closeIndicator(0, best, true)
 }
 
 // sp.pts.digital — digital level (5): ≥3 5 · 2 3 · 1 0.
 func (e *ev) spPtsDigital() indicator {
-	e.open("sp.pts.digital", clSp22Pts+"数字化水平", "score")
+	e.open("sp.pts.digital", clSp22Pts+"数字化水平", RouteScore)
 	x, ok := 0.0, e.f.DigitalLevel != nil
 	if ok {
 		x = float64(*e.f.DigitalLevel)
@@ -293,11 +296,11 @@ func (e *ev) spPtsDigital() indicator {
 // sp.pts.quality — 3 points per item, max 5: quality award, ISO 9001, own brand, standards.
 func (e *ev) spPtsQuality() indicator {
 	p := &e.p.Sp22
-	e.open("sp.pts.quality", clSp22Pts+"质量管理水平", "score")
+	e.open("sp.pts.quality", clSp22Pts+"质量管理水平", RouteScore)
 	if e.f.Quality == nil {
 		e.need("quality", "质量管理情况")
 		e.w("质量管理情况未提供")
-		e.set(Missing, Value{}, numV(2), "项")
+		e.set(Missing, Value{}, numV(2), UnitCount)
 		return e.closeIndicator(0, p.PtsQualityMax, true)
 	}
 	n := 0
@@ -309,14 +312,14 @@ func (e *ev) spPtsQuality() indicator {
 	e.w("质量管理符合 ")
 	e.wi(int64(n))
 	e.w(" 项")
-	e.set(Pass, numV(float64(n)), numV(2), "项")
+	e.set(Pass, numV(float64(n)), numV(2), UnitCount)
 	return e.closeIndicator(math.Min(float64(n)*p.PtsQualityPerItem, p.PtsQualityMax), p.PtsQualityMax, false)
 }
 
 // sp.pts.net_margin — net profit / revenue of Y−1 (10): ≥10% 10 · 8–10% 8 · 6–8% 6 · 4–6% 4 ·
 // 2–4% 2 · <2% 0.
 func (e *ev) spPtsNetMargin() indicator {
-	e.open("sp.pts.net_margin", clSp22Pts+"净利润率", "score")
+	e.open("sp.pts.net_margin", clSp22Pts+"净利润率", RouteScore)
 	r, ok := e.ratio(1, fNetProfit, fRevenue)
 	e.wyear(1)
 	return e.bandIndicator("净利润率", r, ok, &e.p.Sp22.PtsNetMargin, true)
@@ -324,7 +327,7 @@ func (e *ev) spPtsNetMargin() indicator {
 
 // sp.pts.debt — debt ratio (5): ≤50% 5 · 50–60% 3 · 60–70% 1 · >70% 0.
 func (e *ev) spPtsDebt() indicator {
-	e.open("sp.pts.debt", clSp22Pts+"资产负债率", "score")
+	e.open("sp.pts.debt", clSp22Pts+"资产负债率", RouteScore)
 	r, ok := e.ratio(1, fLiabilities, fAssets)
 	e.wyear(1)
 	return e.bandIndicator("末资产负债率", r, ok, &e.p.Sp22.PtsDebt, true)
@@ -334,22 +337,22 @@ func (e *ev) spPtsDebt() indicator {
 // unconfirmed, 沪经信规范〔2022〕8号).
 func (e *ev) spPtsLocal() indicator {
 	p := &e.p.Sp22
-	e.open("sp.pts.local", "沪经信规范〔2022〕8号 特色化指标（区级评审打分，待确认）；ELIGIBILITY.md §4 score table", "score")
+	e.open("sp.pts.local", "沪经信规范〔2022〕8号 特色化指标（区级评审打分，待确认）；ELIGIBILITY.md §4 score table", RouteScore)
 	if e.f.LocalScore == nil {
 		e.need("local_score", "特色化指标得分")
 		e.w("特色化指标尚未评分")
-		e.set(Missing, Value{}, numV(p.PtsLocalMax), "分")
+		e.set(Missing, Value{}, numV(p.PtsLocalMax), UnitPoints)
 		return e.closeIndicator(0, p.PtsLocalMax, true)
 	}
 	x := math.Min(math.Max(*e.f.LocalScore, 0), p.PtsLocalMax)
 	e.w("特色化指标评审得分")
-	e.set(Pass, numV(*e.f.LocalScore), numV(p.PtsLocalMax), "分")
+	e.set(Pass, numV(*e.f.LocalScore), numV(p.PtsLocalMax), UnitPoints)
 	return e.closeIndicator(x, p.PtsLocalMax, false)
 }
 
 // sp.pts.ip — IP (10): high-value Ⅰ类 10 · self-developed Ⅰ类 8 · Ⅰ类 6 · Ⅱ类 2 · none 0.
 func (e *ev) spPtsIP() indicator {
-	e.open("sp.pts.ip", clSp22Pts+"知识产权", "score")
+	e.open("sp.pts.ip", clSp22Pts+"知识产权", RouteScore)
 	return e.ipIndicator(e.p.Sp22.PtsIP)
 }
 
@@ -358,20 +361,20 @@ func (e *ev) spPtsIP() indicator {
 // band is a lower bound and the indicator is missing unless it already has full points.
 func (e *ev) spPtsRD() indicator {
 	p := &e.p.Sp22
-	e.open("sp.pts.rd", clSp22Pts+"研发费用", "score")
+	e.open("sp.pts.rd", clSp22Pts+"研发费用", RouteScore)
 	best := max(p.PtsRDAmount.Max(), p.PtsRDRatio.Max())
 	amt, okA := e.fig(1, fRDExpense)
 	e.wyear(1)
 	e.w("研发费用 ")
 	if !okA {
 		e.w("未知")
-		e.set(Missing, Value{}, numV(p.PtsRDAmount.Top()), "万元")
+		e.set(Missing, Value{}, numV(p.PtsRDAmount.Top()), UnitWan)
 		return e.closeIndicator(0, best, true)
 	}
 	e.wn(amt)
 	e.w(" 万元")
 	ptsA, _ := p.PtsRDAmount.Score(amt)
-	e.set(Pass, numV(amt), numV(p.PtsRDAmount.Top()), "万元")
+	e.set(Pass, numV(amt), numV(p.PtsRDAmount.Top()), UnitWan)
 	rev, okR := e.fig(1, fRevenue)
 	if !okR {
 		e.w("，占比未知")
@@ -390,7 +393,7 @@ func (e *ev) spPtsRD() indicator {
 
 // sp.pts.rd_staff — R&D staff / employees of Y−1 (5): ≥20% 5 · 10–20% 3 · 5–10% 1 · <5% 0.
 func (e *ev) spPtsRDStaff() indicator {
-	e.open("sp.pts.rd_staff", clSp22Pts+"研发人员占比", "score")
+	e.open("sp.pts.rd_staff", clSp22Pts+"研发人员占比", RouteScore)
 	r, ok := e.ratio(1, fRDStaff, fEmployees)
 	e.wyear(1)
 	return e.bandIndicator("研发人员占全部职工比重", r, ok, &e.p.Sp22.PtsRDStaff, true)
@@ -400,7 +403,7 @@ func (e *ev) spPtsRDStaff() indicator {
 // below 2 · none 0.
 func (e *ev) spPtsInst() indicator {
 	p := &e.p.Sp22
-	e.open("sp.pts.rd_institution", clSp22Pts+"研发机构", "score")
+	e.open("sp.pts.rd_institution", clSp22Pts+"研发机构", RouteScore)
 	best := 0.0
 	for _, x := range p.PtsInst {
 		best = max(best, x)
@@ -410,13 +413,13 @@ func (e *ev) spPtsInst() indicator {
 		if e.f.RDInstitution == n {
 			e.w("研发机构级别：")
 			e.w(instLabel(n))
-			e.set(Pass, strV(n), thr, "")
+			e.set(Pass, strV(n), thr, UnitNone)
 			return e.closeIndicator(p.PtsInst[i], best, false)
 		}
 	}
 	e.need("rd_institution", "研发机构级别")
 	e.w("研发机构级别未知")
-	e.set(Missing, Value{}, thr, "")
+	e.set(Missing, Value{}, thr, UnitNone)
 	return e.closeIndicator(0, best, true)
 }
 
@@ -454,7 +457,7 @@ func (e *ev) specialized2026(t *TierResult, commonOK bool) {
 
 // sp.niche (2026) — niche years ≥ 3.
 func (e *ev) sp26Niche() Status {
-	e.open("sp.niche", clSp26Niche, "required")
+	e.open("sp.niche", clSp26Niche, RouteRequired)
 	e.nicheCheck(e.p.Sp26.NicheMinYears)
 	e.close()
 	return e.cst
@@ -463,7 +466,7 @@ func (e *ev) sp26Niche() Status {
 // sp.revenue (2026) — revenue Y−1 ≥ 1500 万, or < 1500 万 and 近2年 equity ≥ 2000 万.
 func (e *ev) sp26Revenue() Status {
 	p := &e.p.Sp26
-	e.open("sp.revenue", clSp26Revenue, "required")
+	e.open("sp.revenue", clSp26Revenue, RouteRequired)
 	e.revenueCheck(p.RevenueMin, p.RevenueEquityMin)
 	e.close()
 	return e.cst
@@ -472,7 +475,7 @@ func (e *ev) sp26Revenue() Status {
 // sp.structure (2026) — main-business ratio ≥ 80% and debt ratio ≤ 80% (Y−1).
 func (e *ev) sp26Structure() Status {
 	p := &e.p.Sp26
-	e.open("sp.structure", clSp26Structure, "required")
+	e.open("sp.structure", clSp26Structure, RouteRequired)
 	e.ratioCheck("主营业务收入占比", 1, fMainRevenue, fRevenue, p.MainRatioMin, false)
 	e.sep()
 	e.ratioCheck("资产负债率", 1, fLiabilities, fAssets, p.DebtRatioMax, true)
@@ -483,7 +486,7 @@ func (e *ev) sp26Structure() Status {
 // sp.rd (2026) — in each of Y−2 and Y−1: R&D expense ≥ 100 万 and R&D ratio ≥ 3%.
 func (e *ev) sp26RD() Status {
 	p := &e.p.Sp26
-	e.open("sp.rd", clSp26RD, "required")
+	e.open("sp.rd", clSp26RD, RouteRequired)
 	for back := 2; back >= 1; back-- {
 		if back == 1 {
 			e.sep()
@@ -511,7 +514,7 @@ func (e *ev) ipInUse(min int64) (Status, int64) {
 // institution.
 func (e *ev) sp26IP() Status {
 	p := &e.p.Sp26
-	e.open("sp.ip", clSp26IP, "required")
+	e.open("sp.ip", clSp26IP, RouteRequired)
 	st, n := e.ipInUse(p.IPInUseMin)
 	thr := numV(float64(p.IPInUseMin))
 	val := Value{}
@@ -535,14 +538,14 @@ func (e *ev) sp26IP() Status {
 		}
 		st = anyOf(st, waiver)
 	}
-	e.set(st, val, thr, "件")
+	e.set(st, val, thr, UnitItems)
 	e.close()
 	return st
 }
 
 // sp.market (2026) — main product's market share "较为靠前": a reviewer's attestation.
 func (e *ev) sp26Market() Status {
-	e.open("sp.market", clSp26Market, "required")
+	e.open("sp.market", clSp26Market, RouteRequired)
 	v, ok := e.flag(e.f.MarketPositionAttested, "market_position_attested", "市场地位评审确认")
 	st := boolStatus(v, ok)
 	switch st {
@@ -557,7 +560,7 @@ func (e *ev) sp26Market() Status {
 	if ok {
 		val = boolV(v)
 	}
-	e.set(st, val, boolV(true), "")
+	e.set(st, val, boolV(true), UnitNone)
 	e.close()
 	return st
 }
@@ -603,13 +606,13 @@ func (e *ev) devScoreCheck(min float64) Status {
 	}
 	e.w("，需 ≥ ")
 	e.wn(min)
-	e.set(st, val, thr, "分")
+	e.set(st, val, thr, UnitPoints)
 	return st
 }
 
 // sp.dev_score (2026) — dev score for Y ≥ 50 (renewal: either of the last 2 years).
 func (e *ev) sp26DevScore() Status {
-	e.open("sp.dev_score", clSp26DevScore, "required")
+	e.open("sp.dev_score", clSp26DevScore, RouteRequired)
 	e.devScoreCheck(e.p.Sp26.DevScoreMin)
 	e.close()
 	return e.cst

@@ -2,20 +2,122 @@ package eligibility
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	"zjtx/internal/domain"
 )
 
-// Status is a criterion's outcome.
-type Status string
+// Status is a criterion's outcome; it marshals as "pass", "fail" or "missing".
+type Status uint8
 
 const (
-	Pass    Status = "pass"
-	Fail    Status = "fail"
-	Missing Status = "missing"
+	Pass Status = iota + 1
+	Fail
+	Missing
 )
+
+var statusNames = [...]string{"", "pass", "fail", "missing"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "invalid"
+}
+
+func (s Status) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
+
+func (s *Status) UnmarshalJSON(b []byte) error {
+	var x string
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	for i, n := range statusNames {
+		if n == x && i > 0 {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("未知状态 %q", x)
+}
+
+// Route names the route a criterion belongs to.
+type Route uint8
+
+const (
+	RouteNone     Route = iota
+	RouteCommon         // common.* conditions of every tier
+	RouteRequired       // a condition the tier requires
+	RouteScore          // the points test or one of its indicators
+	RouteDirect         // inn.direct
+	RouteTechSME        // inn.tech_sme
+)
+
+var routeNamesJSON = [...]string{"", "common", "required", "score", "direct", "tech_sme"}
+
+func (r Route) String() string {
+	if int(r) < len(routeNamesJSON) {
+		return routeNamesJSON[r]
+	}
+	return ""
+}
+
+func (r Route) MarshalJSON() ([]byte, error) { return []byte(`"` + r.String() + `"`), nil }
+
+func (r *Route) UnmarshalJSON(b []byte) error {
+	var x string
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*r = RouteNone
+	for i, n := range routeNamesJSON {
+		if n == x {
+			*r = Route(i)
+		}
+	}
+	return nil
+}
+
+// Unit is the unit of a criterion's value and threshold.
+type Unit uint8
+
+const (
+	UnitNone Unit = iota
+	UnitPercent
+	UnitWan
+	UnitItems
+	UnitPoints
+	UnitYears
+	UnitCount
+)
+
+var unitNames = [...]string{"", "%", "万元", "件", "分", "年", "项"}
+
+func (u Unit) String() string {
+	if int(u) < len(unitNames) {
+		return unitNames[u]
+	}
+	return ""
+}
+
+func (u Unit) MarshalJSON() ([]byte, error) { return json.Marshal(u.String()) }
+
+func (u *Unit) UnmarshalJSON(b []byte) error {
+	var x string
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*u = UnitNone
+	for i, n := range unitNames {
+		if n == x {
+			*u = Unit(i)
+		}
+	}
+	return nil
+}
 
 // allOf combines conditions that must all hold: a definite failure wins over missing data.
 func allOf(a, b Status) Status {
@@ -46,12 +148,12 @@ func statusOf(ok bool) Status {
 	return Fail
 }
 
-// Value is a criterion's value or threshold: null, a number, a boolean or a string. It is a
-// small value type so that Evaluate does not allocate for it.
+// Value is a criterion's value or threshold: null, a number, a boolean or a string. It holds
+// no pointers (strings are interned in a table), so that building a verdict neither allocates
+// for it nor costs GC write barriers.
 type Value struct {
-	kind uint8 // 0 null, 1 number, 2 bool, 3 string
+	kind uint8 // 0 null, 1 number, 2 bool, 3 string (n is the index in valueStrings)
 	n    float64
-	s    string
 }
 
 func numV(x float64) Value {
@@ -71,7 +173,49 @@ func boolV(b bool) Value {
 	return Value{kind: 2}
 }
 
-func strV(s string) Value { return Value{kind: 3, s: s} }
+// valueStrings are the string values criteria report; strV interns into it.
+var (
+	valueStrings = []string{"micro|small|medium", "micro", "small", "medium", "large",
+		"base", "innovative", "specialized", "little_giant",
+		"none", "supporting", "key_link", "below_municipal", "municipal", "provincial", "national",
+		"任一直接认定条件", "award", "rd_institution", "equity",
+		"honour:high_tech", "honour:tech_innovation_demo", "honour:ip_advantage", "honour:ip_demo"}
+	valueMu sync.RWMutex
+)
+
+func strV(s string) Value {
+	for i, x := range valueStrings[:builtinStrings] {
+		if x == s {
+			return Value{kind: 3, n: float64(i)}
+		}
+	}
+	return internSlow(s)
+}
+
+var builtinStrings = len(valueStrings)
+
+// internSlow adds a string outside the built-in table (only when decoding stored verdicts).
+func internSlow(s string) Value {
+	valueMu.Lock()
+	defer valueMu.Unlock()
+	for i, x := range valueStrings {
+		if x == s {
+			return Value{kind: 3, n: float64(i)}
+		}
+	}
+	valueStrings = append(valueStrings, s)
+	return Value{kind: 3, n: float64(len(valueStrings) - 1)}
+}
+
+func (v Value) str() string {
+	i := int(v.n)
+	if i < builtinStrings {
+		return valueStrings[i]
+	}
+	valueMu.RLock()
+	defer valueMu.RUnlock()
+	return valueStrings[i]
+}
 
 // IsNull reports an absent value.
 func (v Value) IsNull() bool { return v.kind == 0 }
@@ -87,7 +231,7 @@ func (v Value) Any() any {
 	case 2:
 		return v.n != 0
 	case 3:
-		return v.s
+		return v.str()
 	}
 	return nil
 }
@@ -99,7 +243,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	case 2:
 		return strconv.AppendBool(nil, v.n != 0), nil
 	case 3:
-		return json.Marshal(v.s)
+		return json.Marshal(v.str())
 	}
 	return []byte("null"), nil
 }
@@ -161,12 +305,12 @@ type Criterion struct {
 	Status    Status `json:"status"`
 	Value     Value  `json:"value"`
 	Threshold Value  `json:"threshold"`
-	Unit      string `json:"unit,omitempty"`
+	Unit      Unit   `json:"unit,omitempty"`
 	Clause    string `json:"clause"`
 	Message   string `json:"message"`
-	// Route names the route the criterion belongs to: "common", "required", "score" (a points
-	// indicator or the score test), "direct", "tech_sme".
-	Route string `json:"route,omitempty"`
+	// Route is the route the criterion belongs to: common, required, score (the points test or
+	// an indicator), direct, tech_sme.
+	Route Route `json:"route,omitempty"`
 	// Points and MaxPoints are set on points-table indicators.
 	Points    OptNum `json:"points,omitzero"`
 	MaxPoints OptNum `json:"max_points,omitzero"`
