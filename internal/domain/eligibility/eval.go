@@ -1,6 +1,7 @@
 package eligibility
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"sync"
@@ -251,19 +252,14 @@ func (e *ev) close() {
 	e.crit = append(e.crit, e.cur)
 }
 
-// need records a missing fact of the current criterion.
+// need records a missing fact of the current criterion (once, however many parts need it).
 func (e *ev) need(field, label string) {
 	if e.sc == nil {
 		return
 	}
-	if e.nMiss > 0 {
-		e.mw("、")
-	}
-	e.nMiss++
-	e.mw(label)
-	e.mw("（")
-	e.mw(field)
-	e.mw("）")
+	var tmp [160]byte
+	item := append(append(append(append(tmp[:0], label...), "（"...), field...), "）"...)
+	e.addMissing(item)
 }
 
 // needYear records a missing per-year figure, e.g. "2025 年营业收入（years[2025].revenue）".
@@ -271,20 +267,27 @@ func (e *ev) needYear(back int, k yf) {
 	if e.sc == nil {
 		return
 	}
+	var tmp [160]byte
+	yr := strconv.AppendInt(tmp[:0], int64(e.Y-back), 10)
+	item := append(yr, " 年"...)
+	item = append(item, yfLabel[k]...)
+	item = append(item, "（years["...)
+	item = strconv.AppendInt(item, int64(e.Y-back), 10)
+	item = append(item, "]."...)
+	item = append(item, yfName[k]...)
+	item = append(item, "）"...)
+	e.addMissing(item)
+}
+
+func (e *ev) addMissing(item []byte) {
+	if bytes.Contains(e.sc.miss[:e.nm], item) {
+		return
+	}
 	if e.nMiss > 0 {
 		e.mw("、")
 	}
 	e.nMiss++
-	var tmp [8]byte
-	yr := strconv.AppendInt(tmp[:0], int64(e.Y-back), 10)
-	e.mb(yr)
-	e.mw(" 年")
-	e.mw(yfLabel[k])
-	e.mw("（years[")
-	e.mb(yr)
-	e.mw("].")
-	e.mw(yfName[k])
-	e.mw("）")
+	e.mb(item)
 }
 
 // mw appends to the missing-field list; a list longer than the array is cut (it is only text).

@@ -21,6 +21,7 @@ const (
 type indicator struct {
 	pts, max float64
 	missing  bool
+	id       string
 }
 
 // optimistic is the points the indicator could reach if its missing data were the best.
@@ -48,8 +49,18 @@ func (e *ev) closeIndicator(pts, maxPts float64, missing bool) indicator {
 	e.w(" 分（满分 ")
 	e.wn(maxPts)
 	e.w(" 分）")
+	id := e.cur.ID
 	e.close()
-	return indicator{pts, maxPts, missing}
+	return indicator{pts, maxPts, missing, id}
+}
+
+// needIndicators names the indicators whose data is missing, for a score test's message.
+func (e *ev) needIndicators(inds ...indicator) {
+	for _, x := range inds {
+		if x.missing {
+			e.need(x.id, "评分指标")
+		}
+	}
 }
 
 // bandIndicator scores a measured value on a points table. pct marks a ratio shown as %.
@@ -147,7 +158,8 @@ func (e *ev) innovative(t *TierResult, commonOK bool) {
 		}
 	}
 	scoreSt := e.innScore(scoreIdx, [3]float64{innov, growth, spec},
-		[3]float64{ip.optimistic() + rd.optimistic(), gr.optimistic() + debt.optimistic(), field.optimistic() + main.optimistic()})
+		[3]float64{ip.optimistic() + rd.optimistic(), gr.optimistic() + debt.optimistic(), field.optimistic() + main.optimistic()},
+		[6]indicator{ip, rd, gr, debt, field, main})
 
 	directSt := e.innDirect()
 	mask := 0
@@ -169,7 +181,7 @@ func (e *ev) innovative(t *TierResult, commonOK bool) {
 // inn.score — total ≥ 60 and 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15 (§3 score route). With
 // missing indicators the score is a lower bound: it is "missing" when the best case for the
 // missing data would pass, "fail" when even that would not.
-func (e *ev) innScore(idx int, g, best [3]float64) Status {
+func (e *ev) innScore(idx int, g, best [3]float64, inds [6]indicator) Status {
 	p := &e.p.Inn
 	meets := func(g [3]float64) bool {
 		return ge(g[0]+g[1]+g[2], p.ScoreMin) && ge(g[0], p.InnovationMin) && ge(g[1], p.GrowthMin) && ge(g[2], p.SpecializationMin)
@@ -204,6 +216,7 @@ func (e *ev) innScore(idx int, g, best [3]float64) Status {
 		e.w("；部分指标缺少数据按 0 分计，补齐后最高可得 ")
 		e.wn(best[0] + best[1] + best[2])
 		e.w(" 分")
+		e.needIndicators(inds[:]...)
 	}
 	e.close()
 	c := e.crit[len(e.crit)-1]
@@ -317,7 +330,11 @@ func (e *ev) innDirect() Status {
 	}
 	st := anyOf(anyOf(aw, hs), anyOf(is, es))
 	e.set(st, Value{}, thr, UnitNone)
-	e.w("未满足直接认定条件：近三年国家级/省级科技奖励、高新技术企业等荣誉、省部级以上研发机构均无；近三年新增股权融资 ")
+	if st == Missing {
+		e.w("直接认定条件尚无法判断（数据不全）：近三年新增股权融资已知 ")
+	} else {
+		e.w("未满足直接认定条件：近三年国家级/省级科技奖励、高新技术企业等荣誉、省部级以上研发机构均无；近三年新增股权融资 ")
+	}
 	e.wn(eq)
 	e.w(" 万元，需 ≥ ")
 	e.wn(p.DirectEquityMin)

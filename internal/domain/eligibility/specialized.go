@@ -88,7 +88,7 @@ func (e *ev) specialized2022(t *TierResult, commonOK bool) {
 	case ge(best, p.ScoreMin):
 		scoreSt = Missing
 	}
-	directSt := e.sp22ScoreOrDirect(sdIdx, total, best, scoreSt)
+	directSt := e.sp22ScoreOrDirect(sdIdx, total, best, scoreSt, &groups)
 	sd := anyOf(scoreSt, directSt)
 	t.Eligible = commonOK && ok && sd == Pass
 	if t.Eligible {
@@ -171,7 +171,7 @@ func (e *ev) sp22Revenue() Status {
 // sp.score_or_direct (2022) — score ≥ 60, or any direct condition: 近三年 provincial award
 // ranked top 3 or national ranked top 5; 近2年 average R&D expense ≥ 1000 万; 近2年 equity
 // ≥ 6000 万; 近三年 「创客中国」 national top 500 (§4). Returns the direct part's status.
-func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status) Status {
+func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status, groups *[4][]indicator) Status {
 	p := &e.p.Sp22
 	e.open("sp.score_or_direct", clSp22Score, RouteRequired)
 	e.w("评分 ")
@@ -182,6 +182,9 @@ func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status) Sta
 		e.w("（部分指标缺少数据，补齐后最高 ")
 		e.wn(best)
 		e.w(" 分）")
+		for _, g := range groups {
+			e.needIndicators(g...)
+		}
 	}
 	direct := anyOf(e.award(lvProvincial, p.DirectProvincialRankMax), e.award(lvNational, p.DirectNationalRankMax))
 	rdSum, rdComplete := e.sum(fRDExpense, 2)
@@ -194,7 +197,11 @@ func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status) Sta
 	case Pass:
 		e.w("；满足直接认定条件")
 	default:
-		e.w("；直接认定条件：近2年研发费用均值 ")
+		if direct == Missing {
+			e.w("；直接认定条件数据不全，已知：近2年研发费用均值 ")
+		} else {
+			e.w("；直接认定条件：近2年研发费用均值 ")
+		}
 		e.wn(rdSum / 2)
 		e.w(" 万元（需 ≥ ")
 		e.wn(p.DirectRDAvgMin)
@@ -208,7 +215,11 @@ func (e *ev) sp22ScoreOrDirect(idx int, total, best float64, scoreSt Status) Sta
 		e.wi(p.DirectNationalRankMax)
 		e.w("名、「创客中国」全国")
 		e.wi(p.DirectChuangkeRankMax)
-		e.w("强均未满足")
+		if direct == Missing {
+			e.w("强")
+		} else {
+			e.w("强均未满足")
+		}
 	}
 	e.set(anyOf(scoreSt, direct), numV(total), numV(p.ScoreMin), UnitPoints)
 	e.close()
