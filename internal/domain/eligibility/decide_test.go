@@ -44,3 +44,27 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 		t.Errorf("Decide allocates %v times", n)
 	}
 }
+
+// Evaluations share parameters and pools; run them concurrently under -race.
+func TestConcurrentEvaluate(t *testing.T) {
+	f := loadFixture(t, "strong_2026.json")
+	want := Evaluate(f, nil)
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			ok := true
+			for j := 0; j < 200; j++ {
+				v := Evaluate(f, nil)
+				d := Decide(&f, nil)
+				ok = ok && v.Tiers.LittleGiant.Eligible == want.Tiers.LittleGiant.Eligible && d.LittleGiant.Eligible &&
+					v.Tiers.Innovative.Criteria[6].Message == want.Tiers.Innovative.Criteria[6].Message
+			}
+			done <- ok
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if !<-done {
+			t.Error("concurrent evaluations disagree")
+		}
+	}
+}

@@ -173,18 +173,21 @@ func boolV(b bool) Value {
 	return Value{kind: 2}
 }
 
-// valueStrings are the string values criteria report; strV interns into it.
+// builtinValues are the string values criteria report; strV interns into them. Strings met only
+// when decoding stored verdicts go to extraValues, under a lock, so the hot path reads an
+// immutable table.
 var (
-	valueStrings = []string{"micro|small|medium", "micro", "small", "medium", "large",
+	builtinValues = [...]string{"micro|small|medium", "micro", "small", "medium", "large",
 		"base", "innovative", "specialized", "little_giant",
 		"none", "supporting", "key_link", "below_municipal", "municipal", "provincial", "national",
 		"任一直接认定条件", "award", "rd_institution", "equity",
 		"honour:high_tech", "honour:tech_innovation_demo", "honour:ip_advantage", "honour:ip_demo"}
-	valueMu sync.RWMutex
+	extraMu     sync.RWMutex
+	extraValues []string
 )
 
 func strV(s string) Value {
-	for i, x := range valueStrings[:builtinStrings] {
+	for i, x := range builtinValues {
 		if x == s {
 			return Value{kind: 3, n: float64(i)}
 		}
@@ -192,29 +195,26 @@ func strV(s string) Value {
 	return internSlow(s)
 }
 
-var builtinStrings = len(valueStrings)
-
-// internSlow adds a string outside the built-in table (only when decoding stored verdicts).
 func internSlow(s string) Value {
-	valueMu.Lock()
-	defer valueMu.Unlock()
-	for i, x := range valueStrings {
+	extraMu.Lock()
+	defer extraMu.Unlock()
+	for i, x := range extraValues {
 		if x == s {
-			return Value{kind: 3, n: float64(i)}
+			return Value{kind: 3, n: float64(len(builtinValues) + i)}
 		}
 	}
-	valueStrings = append(valueStrings, s)
-	return Value{kind: 3, n: float64(len(valueStrings) - 1)}
+	extraValues = append(extraValues, s)
+	return Value{kind: 3, n: float64(len(builtinValues) + len(extraValues) - 1)}
 }
 
 func (v Value) str() string {
 	i := int(v.n)
-	if i < builtinStrings {
-		return valueStrings[i]
+	if i < len(builtinValues) {
+		return builtinValues[i]
 	}
-	valueMu.RLock()
-	defer valueMu.RUnlock()
-	return valueStrings[i]
+	extraMu.RLock()
+	defer extraMu.RUnlock()
+	return extraValues[i-len(builtinValues)]
 }
 
 // IsNull reports an absent value.
