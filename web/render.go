@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"zjtx/internal/domain"
 	"zjtx/templates/layout"
 )
 
@@ -82,6 +83,9 @@ func (s *Server) meta(c echo.Context, title, section string, crumbs ...layout.Cr
 	m.Nav = navFor(u)
 	if u != nil {
 		m.UserName, m.RoleLabel = u.Name(), u.Role.Label()
+		if u.Role == domain.RoleEnterprise {
+			m.Crumbs = nil // an enterprise account has no list to go back to
+		}
 	}
 	return m
 }

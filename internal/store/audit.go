@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -87,20 +86,37 @@ func WriteAudit(tx *gorm.DB, actor Actor, a Audit) error {
 	return tx.Table(tAudit).Create(&row).Error
 }
 
-// Diff lists the fields whose display values differ between two snapshots.
-func Diff(before, after map[string]string) []Change {
+// Snapshot is a record as the audit log shows it: labelled display values in form order.
+type Snapshot []Field
+
+// Field is one labelled value of a Snapshot.
+type Field struct{ Label, Value string }
+
+// add appends a field; snapshots are built in the order forms show them.
+func (s *Snapshot) add(label, value string) { *s = append(*s, Field{label, value}) }
+
+func (s Snapshot) get(label string) (string, bool) {
+	for _, f := range s {
+		if f.Label == label {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// Diff lists the fields whose values differ between two snapshots, in after's order.
+func Diff(before, after Snapshot) []Change {
 	var cs []Change
-	for k, a := range after {
-		if b := before[k]; a != b {
-			cs = append(cs, Change{Field: k, Before: b, After: a})
+	for _, f := range after {
+		if b, _ := before.get(f.Label); b != f.Value {
+			cs = append(cs, Change{Field: f.Label, Before: b, After: f.Value})
 		}
 	}
-	for k, b := range before {
-		if _, ok := after[k]; !ok && b != "" {
-			cs = append(cs, Change{Field: k, Before: b})
+	for _, f := range before {
+		if _, ok := after.get(f.Label); !ok && f.Value != "" {
+			cs = append(cs, Change{Field: f.Label, Before: f.Value})
 		}
 	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].Field < cs[j].Field })
 	return cs
 }
 

@@ -276,7 +276,7 @@ func (s *Enterprises) SaveYear(ctx context.Context, actor Actor, y *domain.YearF
 		if err := SaveYear(tx, y); err != nil {
 			return err
 		}
-		var old map[string]string
+		var old Snapshot
 		if len(before) == 1 {
 			old = YearSnapshot(before[0])
 		}

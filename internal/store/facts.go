@@ -139,27 +139,27 @@ func (s *Facts) SaveFacts(ctx context.Context, actor Actor, sheet FactSheet) err
 }
 
 // FactSheetSnapshot is the fact sheet as the audit log shows it.
-func FactSheetSnapshot(fs FactSheet) map[string]string {
-	m := map[string]string{}
+func FactSheetSnapshot(fs FactSheet) Snapshot {
+	var m Snapshot
 	f := fs.Facts
 	b := func(k string, p *bool) {
 		if p != nil {
-			m[k] = map[bool]string{true: "是", false: "否"}[*p]
+			m.add(k, yesNo(*p))
 		}
 	}
 	n := func(k string, p *int64) {
 		if p != nil {
-			m[k] = strconv.FormatInt(*p, 10)
+			m.add(k, strconv.FormatInt(*p, 10))
 		}
 	}
 	x := func(k string, p *float64) {
 		if p != nil {
-			m[k] = strconv.FormatFloat(*p, 'f', -1, 64)
+			m.add(k, strconv.FormatFloat(*p, 'f', -1, 64))
 		}
 	}
 	sv := func(k string, p *string) {
 		if p != nil {
-			m[k] = *p
+			m.add(k, *p)
 		}
 	}
 	b("在沪注册", f.RegisteredInShanghai)
@@ -206,10 +206,10 @@ func FactSheetSnapshot(fs FactSheet) map[string]string {
 			}
 			parts = append(parts, s)
 		}
-		m["科技奖励"] = strings.Join(parts, "；")
+		m.add("科技奖励", strings.Join(parts, "；"))
 	}
 	for _, d := range fs.DevScores {
-		m[fmt.Sprintf("%d年发展评价得分", d.Year)] = strconv.FormatFloat(d.Score, 'f', -1, 64)
+		m.add(fmt.Sprintf("%d年发展评价得分", d.Year), strconv.FormatFloat(d.Score, 'f', -1, 64))
 	}
 	return m
 }

@@ -133,18 +133,18 @@ func (s *Users) SetPassword(ctx context.Context, actor Actor, userID int64, hash
 	})
 }
 
-func userSnapshot(u domain.User) map[string]string {
-	m := map[string]string{"用户名": u.Username, "姓名": u.DisplayName, "角色": u.Role.Label(),
-		"所在区": domain.DistrictName(u.DistrictCode), "电话": u.Phone}
+func userSnapshot(u domain.User) Snapshot {
+	s := Snapshot{{"用户名", u.Username}, {"姓名", u.DisplayName}, {"角色", u.Role.Label()},
+		{"所在区", domain.DistrictName(u.DistrictCode)}, {"电话", u.Phone}}
 	if u.Disabled {
-		m["状态"] = "已停用"
+		s.add("状态", "已停用")
 	} else {
-		m["状态"] = "正常"
+		s.add("状态", "正常")
 	}
 	if u.EnterpriseID != nil {
-		m["绑定企业ID"] = itoa(*u.EnterpriseID)
+		s.add("绑定企业ID", itoa(*u.EnterpriseID))
 	}
-	return m
+	return s
 }
 
 // Session is a logged-in browser.

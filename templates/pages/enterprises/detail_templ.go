@@ -290,7 +290,7 @@ func DetailPage(v DetailView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, " 年度从业人员与营业收入，工信部联企业〔2011〕300号）</span>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, " 年度从业人员与营业收入，<span class=\"nowrap\">工信部联企业〔2011〕300号</span>）</span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
