@@ -36,6 +36,7 @@ CREATE INDEX enterprises_tier_name ON enterprises (tier, name);
 CREATE INDEX enterprises_group_name ON enterprises (industry_group, name);
 CREATE INDEX enterprises_size_name ON enterprises (size, name);
 CREATE INDEX enterprises_updated ON enterprises (updated_at);
+CREATE INDEX enterprises_valid_until ON enterprises (tier_valid_until);
 
 CREATE TABLE year_figures (
     id                {{id}},

@@ -27,6 +27,8 @@ type Enterprise struct {
 	// Tier and its validity are read-only on the profile; promotions change them.
 	Tier           Tier
 	TierValidUntil Date
+	// BarredUntil bars applications after a revocation for falsified data (§6).
+	BarredUntil Date
 
 	// Size is computed from the latest year on save, so lists can filter by it cheaply.
 	Size SizeClass

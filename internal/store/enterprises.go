@@ -161,9 +161,21 @@ func applyScope(q *gorm.DB, sc domain.Scope) *gorm.DB {
 
 // Get loads one enterprise by id, if sc may see it; otherwise ErrNotFound.
 func (s *Enterprises) Get(ctx context.Context, sc domain.Scope, id int64) (domain.Enterprise, error) {
+	return LoadEnterprise(s.db.R.WithContext(ctx), sc, id)
+}
+
+// LoadEnterprise is Get on a given handle (a transaction, for decisions).
+func LoadEnterprise(g *gorm.DB, sc domain.Scope, id int64) (domain.Enterprise, error) {
 	var e domain.Enterprise
-	err := applyScope(s.db.R.WithContext(ctx).Table(tEnterprises), sc).Where("id = ?", id).Take(&e).Error
+	err := applyScope(g.Table(tEnterprises), sc).Where("id = ?", id).Take(&e).Error
 	return e, mapErr(err)
+}
+
+// LoadYears lists an enterprise's years, oldest first, on a given handle.
+func LoadYears(g *gorm.DB, enterpriseID int64) ([]domain.YearFigures, error) {
+	var ys []domain.YearFigures
+	err := g.Table(tYears).Where("enterprise_id = ?", enterpriseID).Order("year").Find(&ys).Error
+	return ys, err
 }
 
 // GetByUSCC loads one enterprise by its credit code.
@@ -249,9 +261,7 @@ func UpdateEnterprise(tx *gorm.DB, e *domain.Enterprise) error {
 
 // Years lists an enterprise's yearly figures, oldest first.
 func (s *Enterprises) Years(ctx context.Context, enterpriseID int64) ([]domain.YearFigures, error) {
-	var ys []domain.YearFigures
-	err := s.db.R.WithContext(ctx).Table(tYears).Where("enterprise_id = ?", enterpriseID).Order("year").Find(&ys).Error
-	return ys, err
+	return LoadYears(s.db.R.WithContext(ctx), enterpriseID)
 }
 
 // Year loads one year's figures.
@@ -367,3 +377,34 @@ func (s *Enterprises) Count(ctx context.Context) (int64, error) {
 
 // IsStale reports whether err is an optimistic-lock refusal.
 func IsStale(err error) bool { return errors.Is(err, ErrStale) }
+
+// SetBarredUntil bars an enterprise from applying until a date.
+func SetBarredUntil(tx *gorm.DB, id int64, until domain.Date) error {
+	return tx.Table(tEnterprises).Where("id = ?", id).Update("barred_until", until).Error
+}
+
+// ExpiredTitles lists enterprises holding a title that ended before today.
+func (s *Enterprises) ExpiredTitles(ctx context.Context, today domain.Date, limit int) ([]domain.Enterprise, error) {
+	var es []domain.Enterprise
+	err := s.db.R.WithContext(ctx).Table(tEnterprises).Select("id", "tier", "tier_valid_until").
+		Where("tier <> ? AND tier_valid_until IS NOT NULL AND tier_valid_until < ?", string(domain.TierBase), today).
+		Order("tier_valid_until").Limit(limit).Find(&es).Error
+	return es, err
+}
+
+// DropExpiredTitle moves an enterprise back to base if it still holds that title with that
+// expiry; false when something changed meanwhile (renewed, or another instance did it).
+func DropExpiredTitle(tx *gorm.DB, id int64, tier domain.Tier, validUntil domain.Date) (bool, error) {
+	res := tx.Table(tEnterprises).Where("id = ? AND tier = ? AND tier_valid_until = ?", id, string(tier), validUntil).
+		Updates(map[string]any{"tier": string(domain.TierBase), "tier_valid_until": nil, "updated_at": tx.NowFunc(), "version": gorm.Expr("version + 1")})
+	return res.RowsAffected == 1, res.Error
+}
+
+// Expiring lists titles ending between from and to (inclusive) within sc, soonest first.
+func (s *Enterprises) Expiring(ctx context.Context, sc domain.Scope, from, to domain.Date, limit int) ([]domain.Enterprise, error) {
+	var es []domain.Enterprise
+	err := applyScope(s.db.R.WithContext(ctx).Table(tEnterprises), sc).Select(listColumns).
+		Where("tier <> ? AND tier_valid_until >= ? AND tier_valid_until <= ?", string(domain.TierBase), from, to).
+		Order("tier_valid_until").Order("id").Limit(limit).Find(&es).Error
+	return es, err
+}

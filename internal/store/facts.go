@@ -32,10 +32,11 @@ type FactSheet struct {
 
 // Get loads an enterprise's fact sheet.
 func (s *Facts) Get(ctx context.Context, enterpriseID int64) (FactSheet, error) {
-	return loadFactSheet(s.db.R.WithContext(ctx), enterpriseID)
+	return LoadFactSheet(s.db.R.WithContext(ctx), enterpriseID)
 }
 
-func loadFactSheet(g *gorm.DB, enterpriseID int64) (FactSheet, error) {
+// LoadFactSheet is Get on a given handle.
+func LoadFactSheet(g *gorm.DB, enterpriseID int64) (FactSheet, error) {
 	var fs FactSheet
 	var rows []domain.EnterpriseFacts
 	if err := g.Table(tFacts).Where("enterprise_id = ?", enterpriseID).Find(&rows).Error; err != nil {
@@ -97,7 +98,7 @@ func (s *Facts) FactSheets(ctx context.Context, ids []int64) (map[int64]*FactShe
 func (s *Facts) SaveFacts(ctx context.Context, actor Actor, sheet FactSheet) error {
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		f := sheet.Facts
-		before, err := loadFactSheet(tx, f.EnterpriseID)
+		before, err := LoadFactSheet(tx, f.EnterpriseID)
 		if err != nil {
 			return err
 		}
