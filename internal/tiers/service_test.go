@@ -18,8 +18,8 @@ var (
 )
 
 func m(w int64) *domain.Money { x := domain.Wan(w); return &x }
-func n(v int64) *int64          { return &v }
-func b(v bool) *bool            { return &v }
+func n(v int64) *int64        { return &v }
+func b(v bool) *bool          { return &v }
 
 // seedQualified stores an enterprise that qualifies for 创新型 (高新技术企业, direct route)
 // and, once 创新型, for 专精特新 under miit-2026.
