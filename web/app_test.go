@@ -13,6 +13,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"zjtx/internal/auth"
 	"zjtx/internal/domain"
@@ -178,3 +179,5 @@ func httptestRequest(method, path string) *http.Request {
 var all = domain.Scope{All: true}
 
 func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
+
+type gormDB = gorm.DB

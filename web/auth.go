@@ -215,6 +215,12 @@ func navFor(u *domain.User) []layout.NavItem {
 			items = append(items, layout.NavItem{Section: "enterprises", Label: "本企业", Href: enterprisePath(*u.EnterpriseID), Group: "企业服务"})
 		}
 	}
+	if staff.allows(u.Role) {
+		items = append(items,
+			layout.NavItem{Section: "applications", Label: "认定推荐队列", Href: "/tiers/applications", Group: "梯度认定"},
+			layout.NavItem{Section: "candidates", Label: "晋级候选", Href: "/tiers/candidates"},
+			layout.NavItem{Section: "review", Label: "到期复核", Href: "/tiers/review"})
+	}
 	if u.Role == domain.RoleAdmin {
 		items = append(items,
 			layout.NavItem{Section: "users", Label: "用户管理", Href: "/admin/users", Group: "系统管理"},

@@ -81,15 +81,19 @@ func (s *Server) showEnterprise(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.renderEnterprise(c, http.StatusOK, id, enterprises.EligibilityView{})
+}
+
+// renderEnterprise renders the enterprise page; ev carries an action's form state
+// (typed values, errors, a refusal) when a tier action is re-rendered.
+func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enterprises.EligibilityView) error {
 	ctx := c.Request().Context()
-	e, err := s.enterprises.Get(ctx, scope(c), id)
+	u := currentUser(c)
+	a, err := s.tiers.Assess(ctx, scope(c), id, s.today(), false)
 	if err != nil {
 		return err
 	}
-	years, err := s.enterprises.Years(ctx, id)
-	if err != nil {
-		return err
-	}
+	e, years := a.Record.Enterprise, a.Record.Years
 	events, err := s.enterprises.TierEvents(ctx, id)
 	if err != nil {
 		return err
@@ -98,10 +102,23 @@ func (s *Server) showEnterprise(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ev.Verdict, ev.Next = a.Verdict, e.Tier.Next()
+	if ev.Decisions, err = s.decisions.ForEnterprise(ctx, id); err != nil {
+		return err
+	}
+	if apps, err := s.decisions.ApplicationsFor(ctx, id); err != nil {
+		return err
+	} else if len(apps) > 0 && apps[0].Status.Open() {
+		ev.Open = &apps[0]
+	}
+	ev.Can = tierActions(u, e, ev.Open)
+	if ev.Errors == nil {
+		ev.Errors = domain.FieldErrors{}
+	}
 	v := enterprises.DetailView{
 		Meta:       s.meta(c, e.Name, "enterprises", crumbEnterprises),
 		Enterprise: e, Years: enterprises.YearRows(years), TierEvents: events,
-		CanEdit: staff.allows(currentUser(c).Role), History: auditRows(history),
+		CanEdit: staff.allows(u.Role), History: auditRows(history), Eligibility: ev,
 	}
 	if len(years) > 0 {
 		v.SizeYear = years[len(years)-1].Year
@@ -109,7 +126,7 @@ func (s *Server) showEnterprise(c echo.Context) error {
 	if chk, err := domain.ParseUSCC(string(e.USCC)); err == nil {
 		v.USCCWarning = chk.Warning
 	}
-	return render(c, http.StatusOK, enterprises.DetailPage(v))
+	return render(c, status, enterprises.DetailPage(v))
 }
 
 func (s *Server) newEnterprise(c echo.Context) error {

@@ -21,6 +21,7 @@ var (
 	staff     = roles(domain.RoleAdmin, domain.RoleCity, domain.RoleDistrict)
 	readers   = roles(domain.RoleAdmin, domain.RoleCity, domain.RoleDistrict, domain.RoleSpecialist)
 	adminOnly = roles(domain.RoleAdmin)
+	cityLevel = roles(domain.RoleAdmin, domain.RoleCity)
 )
 
 func roles(rs ...domain.Role) access { return access{roles: rs} }
@@ -64,6 +65,17 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/enterprises/:id", "enterprises.show", loggedIn, s.showEnterprise},
 		{http.MethodGet, "/enterprises/:id/edit", "enterprises.edit", staff, s.editEnterprise},
 		{http.MethodPost, "/enterprises/:id", "enterprises.update", staff, s.updateEnterprise},
+
+		{http.MethodPost, "/enterprises/:id/promote", "tiers.promote", cityLevel, s.promoteEnterprise},
+		{http.MethodPost, "/enterprises/:id/recommend", "tiers.recommend", staff, s.recommendEnterprise},
+		{http.MethodPost, "/enterprises/:id/reject", "tiers.reject", cityLevel, s.rejectApplication},
+		{http.MethodPost, "/enterprises/:id/miit-result", "tiers.miit", cityLevel, s.recordMIITResult},
+		{http.MethodPost, "/enterprises/:id/renew", "tiers.renew", cityLevel, s.renewEnterprise},
+		{http.MethodPost, "/enterprises/:id/revoke", "tiers.revoke", adminOnly, s.revokeEnterprise},
+
+		{http.MethodGet, "/decisions/:did", "decisions.show", loggedIn, s.showDecision},
+		{http.MethodGet, "/tiers/review", "tiers.review", staff, s.listReview},
+		{http.MethodGet, "/tiers/applications", "tiers.applications", staff, s.listApplications},
 
 		{http.MethodGet, "/enterprises/:id/years/new", "years.new", staff, s.newYear},
 		{http.MethodPost, "/enterprises/:id/years", "years.create", staff, s.createYear},

@@ -21,6 +21,7 @@ type world struct {
 	*testApp
 	own, other domain.Enterprise // in 浦东新区 (the district officer's) and 徐汇区
 	target     domain.User       // an account admin routes act on
+	decision   int64             // a decision record about own
 	clients    map[domain.Role]*client
 }
 
@@ -41,6 +42,11 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.target = w.user("target", domain.RoleCity, "", nil)
+	if err := w.db.W.Exec(`INSERT INTO tier_decisions (enterprise_id, kind, outcome, from_tier, to_tier, as_of, created_at)
+		VALUES (?, 'promotion', 'refused', 'base', 'innovative', '2026-06-30', CURRENT_TIMESTAMP)`, w.own.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	w.db.W.Raw("SELECT MAX(id) FROM tier_decisions").Scan(&w.decision)
 	w.clients = map[domain.Role]*client{
 		domain.RoleAdmin:      w.client,
 		domain.RoleCity:       w.as(w.user("city", domain.RoleCity, "", nil)),
@@ -53,7 +59,7 @@ func newWorld(t *testing.T) *world {
 
 // path fills a route's parameters with records every role's scope includes where it can.
 func (w *world) path(r web.RouteInfo) string {
-	p := strings.NewReplacer(":id", fmt.Sprint(w.own.ID), ":year", "2025", ":uid", fmt.Sprint(w.target.ID), "*", "app.css").Replace(r.Path)
+	p := strings.NewReplacer(":id", fmt.Sprint(w.own.ID), ":year", "2025", ":uid", fmt.Sprint(w.target.ID), ":did", fmt.Sprint(w.decision), "*", "app.css").Replace(r.Path)
 	if strings.Contains(p, ":") {
 		w.t.Fatalf("route %s has a parameter the matrix does not fill: add it to world.path", r.Path)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"zjtx/internal/domain"
 	"zjtx/internal/store"
+	"zjtx/internal/tiers"
 )
 
 // Config is what the web app needs from its caller.
@@ -32,6 +33,8 @@ type Server struct {
 	enterprises *store.Enterprises
 	users       *store.Users
 	audit       *store.AuditLog
+	decisions   *store.Decisions
+	tiers       *tiers.Service
 	log         *slog.Logger
 	now         func() time.Time
 	demo        bool
@@ -56,7 +59,7 @@ func New(cfg Config) *echo.Echo {
 		cfg.Now = time.Now
 	}
 	s := &Server{db: cfg.DB, enterprises: store.NewEnterprises(cfg.DB), users: store.NewUsers(cfg.DB),
-		audit: store.NewAuditLog(cfg.DB), log: cfg.Logger, now: cfg.Now, demo: cfg.Demo, trustProxy: cfg.TrustProxy}
+		audit: store.NewAuditLog(cfg.DB), decisions: store.NewDecisions(cfg.DB), tiers: tiers.New(cfg.DB), log: cfg.Logger, now: cfg.Now, demo: cfg.Demo, trustProxy: cfg.TrustProxy}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

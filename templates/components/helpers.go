@@ -42,3 +42,12 @@ func FormatInt(n int64) string {
 	}
 	return string(b)
 }
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func itoaC(n int) string { return strconv.Itoa(n) }

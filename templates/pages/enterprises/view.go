@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"zjtx/internal/domain"
+	"zjtx/internal/domain/eligibility"
 	"zjtx/internal/forms"
 	"zjtx/templates/components"
 	"zjtx/templates/layout"
@@ -106,6 +107,29 @@ type DetailView struct {
 	USCCWarning string
 	CanEdit     bool
 	History     []components.AuditRow
+	Eligibility EligibilityView
+}
+
+// EligibilityView is the enterprise's assessment today and what the user may do with it.
+type EligibilityView struct {
+	Verdict   eligibility.Verdict
+	Next      domain.Tier // the rung above; "" at the top
+	Open      *domain.Application
+	Decisions []domain.Decision
+	Can       TierActions
+	Form      TierForm
+	Errors    domain.FieldErrors
+	Refusal   string // why the last action was refused
+}
+
+// TierActions are the tier actions the current user may take now.
+type TierActions struct {
+	Promote, Recommend, RecommendMIIT, RecordMIIT, Reject, Renew, Revoke, EditFacts bool
+}
+
+// TierForm holds the action forms' values as typed.
+type TierForm struct {
+	CertificateNo, Batch, CertifiedOn, Note, Reason, Evidence, Granted string
 }
 
 // FormView is the create or edit form.

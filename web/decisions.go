@@ -1,0 +1,88 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"zjtx/internal/domain"
+	"zjtx/internal/domain/eligibility"
+	"zjtx/internal/store"
+	"zjtx/templates/layout"
+	tierpages "zjtx/templates/pages/tiers"
+)
+
+func (s *Server) showDecision(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("did"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	ctx := c.Request().Context()
+	d, err := s.decisions.Get(ctx, scope(c), id)
+	if err != nil {
+		return err
+	}
+	e, err := s.enterprises.Get(ctx, scope(c), d.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	v := tierpages.DecisionView{Decision: d, Enterprise: e,
+		Meta: s.meta(c, "决定记录 #"+strconv.FormatInt(d.ID, 10), "enterprises", crumbEnterprises,
+			layout.Crumb{Label: e.Name, Href: enterprisePath(e.ID)})}
+	if d.Verdict != "" {
+		var verdict eligibility.Verdict
+		if err := json.Unmarshal([]byte(d.Verdict), &verdict); err != nil {
+			return err
+		}
+		v.Verdict = &verdict
+		var buf bytes.Buffer
+		if json.Indent(&buf, []byte(d.Facts), "", "  ") == nil {
+			v.FactsJSON = buf.String()
+		}
+	}
+	return render(c, http.StatusOK, tierpages.DecisionPage(v))
+}
+
+// reviewHorizon is how far ahead titles are listed for review (§6: before expiry).
+const reviewHorizonMonths = 6
+
+func (s *Server) listReview(c echo.Context) error {
+	today := s.today()
+	until := domain.DateOf(today.Time().AddDate(0, reviewHorizonMonths, 0))
+	es, err := s.enterprises.Expiring(c.Request().Context(), scope(c), today, until, 1000)
+	if err != nil {
+		return err
+	}
+	rows := make([]tierpages.ReviewRow, len(es))
+	for i, e := range es {
+		rows[i] = tierpages.ReviewRow{Enterprise: e, DaysLeft: today.DaysUntil(e.TierValidUntil)}
+	}
+	v := tierpages.ReviewView{Meta: s.meta(c, "到期复核", "review"), Rows: rows, Until: until,
+		CanRenew: cityLevel.allows(currentUser(c).Role)}
+	return render(c, http.StatusOK, tierpages.ReviewPage(v))
+}
+
+func (s *Server) listApplications(c echo.Context) error {
+	ctx := c.Request().Context()
+	conv := func(rows []store.ApplicationRow) []tierpages.ApplicationRow {
+		out := make([]tierpages.ApplicationRow, len(rows))
+		for i, r := range rows {
+			out[i] = tierpages.ApplicationRow{Application: r.Application, Name: r.Name, USCC: r.USCC, DistrictCode: r.DistrictCode, Tier: r.Tier}
+		}
+		return out
+	}
+	district, err := s.decisions.Applications(ctx, scope(c), domain.AppDistrictRecommended)
+	if err != nil {
+		return err
+	}
+	miit, err := s.decisions.Applications(ctx, scope(c), domain.AppMIITPending)
+	if err != nil {
+		return err
+	}
+	v := tierpages.ApplicationsView{Meta: s.meta(c, "认定推荐队列", "applications"), District: conv(district), MIIT: conv(miit)}
+	return render(c, http.StatusOK, tierpages.ApplicationsPage(v))
+}
+
