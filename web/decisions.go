@@ -85,4 +85,3 @@ func (s *Server) listApplications(c echo.Context) error {
 	v := tierpages.ApplicationsView{Meta: s.meta(c, "认定推荐队列", "applications"), District: conv(district), MIIT: conv(miit)}
 	return render(c, http.StatusOK, tierpages.ApplicationsPage(v))
 }
-

@@ -13,7 +13,7 @@ import (
 )
 
 func m(w int64) *domain.Money { x := domain.Wan(w); return &x }
-func cnt(v int64) *int64       { return &v }
+func cnt(v int64) *int64      { return &v }
 
 // qualified stores a 高新技术企业 with three years of figures: eligible for 创新型 by the
 // direct route, and for 专精特新 (miit-2026) once 创新型 and attested.
