@@ -11,7 +11,9 @@ import (
 	"time"
 	_ "time/tzdata" // "today" is Shanghai's date even on hosts without zoneinfo
 
+	"zjtx/internal/domain"
 	"zjtx/internal/store"
+	"zjtx/internal/tiers"
 	"zjtx/web"
 )
 
@@ -87,6 +89,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go expireTitles(ctx, tiers.New(db), log)
 	select {
 	case err := <-errc:
 		return err
@@ -117,4 +120,26 @@ func redactDSN(dsn string) string {
 		return u.Redacted()
 	}
 	return "postgres://…"
+}
+
+// expireTitles drops titles past their validity at start and then hourly (§6: expiry
+// without renewal drops the tier). Safe with several instances: each drop is conditional.
+func expireTitles(ctx context.Context, svc *tiers.Service, log *slog.Logger) {
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := svc.ExpireDue(ctx, domain.DateOf(time.Now().In(shanghai)))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("expiring titles", "err", err)
+		case n > 0:
+			log.Info("titles expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -239,6 +239,17 @@ func (s *Service) Revoke(ctx context.Context, actor store.Actor, sc domain.Scope
 // ExpireDue drops every title whose validity ended before today, recording each expiry.
 // It is idempotent and safe to run from several instances at once.
 func (s *Service) ExpireDue(ctx context.Context, today domain.Date) (int, error) {
+	total := 0
+	for {
+		n, err := s.expireBatch(ctx, today)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+func (s *Service) expireBatch(ctx context.Context, today domain.Date) (int, error) {
 	due, err := store.NewEnterprises(s.db).ExpiredTitles(ctx, today, 500)
 	if err != nil {
 		return 0, err
