@@ -89,6 +89,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/admin/users/:uid", "users.update", adminOnly, s.updateUser},
 		{http.MethodPost, "/admin/users/:uid/password", "users.reset", adminOnly, s.resetUserPassword},
 		{http.MethodGet, "/admin/audit", "audit.list", adminOnly, s.listAudit},
+
+		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
 	}
 }
 

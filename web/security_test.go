@@ -96,6 +96,9 @@ func TestRouteRoleMatrix(t *testing.T) {
 				if r.Name == "login.create" && res.Code == http.StatusUnauthorized {
 					return // an empty login form is a failed login, as it should be
 				}
+				if strings.HasPrefix(r.Name, "api.") && res.Code == http.StatusBadRequest {
+					return // an empty body is malformed input to the API
+				}
 				switch res.Code {
 				case http.StatusOK, http.StatusSeeOther, http.StatusUnprocessableEntity, http.StatusConflict, http.StatusMovedPermanently:
 				default:
