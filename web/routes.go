@@ -82,6 +82,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/enterprises/:id/years/:year/edit", "years.edit", staff, s.editYear},
 		{http.MethodPost, "/enterprises/:id/years/:year", "years.update", staff, s.updateYear},
 
+		{http.MethodGet, "/enterprises/:id/facts", "facts.edit", staff, s.editFacts},
+		{http.MethodPost, "/enterprises/:id/facts", "facts.update", staff, s.updateFacts},
+
 		{http.MethodGet, "/admin/users", "users.list", adminOnly, s.listUsers},
 		{http.MethodGet, "/admin/users/new", "users.new", adminOnly, s.newUser},
 		{http.MethodPost, "/admin/users", "users.create", adminOnly, s.createUser},
