@@ -92,6 +92,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/admin/users/:uid", "users.update", adminOnly, s.updateUser},
 		{http.MethodPost, "/admin/users/:uid/password", "users.reset", adminOnly, s.resetUserPassword},
 		{http.MethodGet, "/admin/audit", "audit.list", adminOnly, s.listAudit},
+		{http.MethodGet, "/admin/parameters", "params.list", adminOnly, s.listParams},
+		{http.MethodPost, "/admin/parameters", "params.create", adminOnly, s.createParam},
 
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
 	}
