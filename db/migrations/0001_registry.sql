@@ -33,6 +33,8 @@ CREATE TABLE enterprises (
 CREATE INDEX enterprises_name ON enterprises (name);
 CREATE INDEX enterprises_district_name ON enterprises (district_code, name);
 CREATE INDEX enterprises_tier_name ON enterprises (tier, name);
+CREATE INDEX enterprises_district_tier_name ON enterprises (district_code, tier, name);
+CREATE INDEX enterprises_district_group ON enterprises (district_code, industry_group);
 CREATE INDEX enterprises_group_name ON enterprises (industry_group, name);
 CREATE INDEX enterprises_size_name ON enterprises (size, name);
 CREATE INDEX enterprises_updated ON enterprises (updated_at);

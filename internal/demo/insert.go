@@ -44,6 +44,9 @@ func (d *Data) insert(ctx context.Context, tx *gorm.DB, dialect store.Dialect, n
 	if err := d.readIDs(tx); err != nil {
 		return err
 	}
+	if err := d.insertGrams(ctx, tx, dialect); err != nil {
+		return err
+	}
 	for i := range d.Years {
 		d.Years[i].EnterpriseID = d.Enterprises[d.Years[i].EnterpriseID-1].ID
 	}
@@ -168,4 +171,21 @@ func count(c *int64) any {
 		return nil
 	}
 	return *c
+}
+
+// insertGrams fills the name search index (store.NameGrams) for the new enterprises.
+func (d *Data) insertGrams(ctx context.Context, tx *gorm.DB, dialect store.Dialect) error {
+	type gram struct {
+		g, name string
+		id      int64
+	}
+	var grams []gram
+	for _, e := range d.Enterprises {
+		for _, g := range store.NameGrams(e.Name) {
+			grams = append(grams, gram{g, e.Name, e.ID})
+		}
+	}
+	return insertRows(ctx, tx, dialect, "name_grams", []string{"gram", "name", "enterprise_id"}, len(grams), func(i int, a []any) []any {
+		return append(a, grams[i].g, grams[i].name, grams[i].id)
+	})
 }

@@ -87,9 +87,9 @@ func (s *Enterprises) filtered(ctx context.Context, f EnterpriseFilter) *gorm.DB
 	if term := strings.TrimSpace(f.Query); term != "" {
 		if code := domain.NormalizeUSCC(term); looksLikeUSCCPrefix(code) {
 			// A range instead of LIKE so both databases use the unique index.
-			q = q.Where("(uscc >= ? AND uscc < ?) OR name LIKE ?", code, code+"\x7f", "%"+escapeLike(term)+"%")
+			q = q.Where("uscc >= ? AND uscc < ?", code, code+"\x7f")
 		} else {
-			q = q.Where("name LIKE ? ESCAPE '\\'", "%"+escapeLike(term)+"%")
+			q = nameSearch(q, s.db.Dialect, term)
 		}
 	}
 	return q
@@ -123,15 +123,20 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 		f.Page = 1
 	}
 	page := EnterprisePage{Page: f.Page, PerPage: f.PerPage}
+	if ok, err := s.listByGrams(ctx, f, &page); ok || err != nil {
+		return page, err
+	}
 	if err := s.filtered(ctx, f).Count(&page.Total).Error; err != nil {
 		return page, err
 	}
 	order := "name"
-	switch f.Sort {
-	case SortUpdated:
+	switch {
+	case f.Sort == SortUpdated:
 		order = "updated_at"
-	case SortFounded:
+	case f.Sort == SortFounded:
 		order = "founded_on"
+	case looksLikeUSCCPrefix(domain.NormalizeUSCC(strings.TrimSpace(f.Query))):
+		order = "uscc" // a code search lists in code order, straight off the unique index
 	}
 	dir := " ASC"
 	if f.Desc {
@@ -142,6 +147,50 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).
 		Find(&page.Items).Error
 	return page, err
+}
+
+// listByGrams answers a name search with no other filter from the gram index alone:
+// its posting list is in name order, so count and page never touch most enterprises.
+func (s *Enterprises) listByGrams(ctx context.Context, f EnterpriseFilter, page *EnterprisePage) (bool, error) {
+	term := strings.TrimSpace(f.Query)
+	if !f.Scope.All || term == "" || f.District != "" || f.Tier != "" || f.Group != "" || f.Size != "" || f.Label != "" ||
+		(f.Sort != "" && f.Sort != SortName) || looksLikeUSCCPrefix(domain.NormalizeUSCC(term)) {
+		return false, nil
+	}
+	g := s.db.R.WithContext(ctx)
+	q, ok := gramQuery(g, s.db.Dialect, term)
+	if !ok {
+		return false, nil
+	}
+	if err := q.Session(&gorm.Session{}).Count(&page.Total).Error; err != nil {
+		return true, err
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	var ids []int64
+	if err := q.Order("name"+dir).Order("enterprise_id"+dir).Limit(f.PerPage).Offset((f.Page-1)*f.PerPage).
+		Pluck("enterprise_id", &ids).Error; err != nil {
+		return true, err
+	}
+	if len(ids) == 0 {
+		return true, nil
+	}
+	var rows []domain.Enterprise
+	if err := g.Table(tEnterprises).Select(listColumns).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return true, err
+	}
+	byID := make(map[int64]domain.Enterprise, len(rows))
+	for _, e := range rows {
+		byID[e.ID] = e
+	}
+	for _, id := range ids {
+		if e, ok := byID[id]; ok {
+			page.Items = append(page.Items, e)
+		}
+	}
+	return true, nil
 }
 
 // applyScope restricts an enterprises query to the rows scope may see.
@@ -202,7 +251,10 @@ func CreateEnterprise(tx *gorm.DB, e *domain.Enterprise) error {
 		e.Tier = domain.TierBase
 	}
 	e.Version = 1
-	return mapErr(tx.Table(tEnterprises).Create(e).Error)
+	if err := mapErr(tx.Table(tEnterprises).Create(e).Error); err != nil {
+		return err
+	}
+	return indexName(tx, e.ID, e.Name)
 }
 
 // Update saves the profile when e.Version still matches the stored row; the tier,
@@ -255,6 +307,9 @@ func UpdateEnterprise(tx *gorm.DB, e *domain.Enterprise) error {
 	}
 	e.Version++
 	e.UpdatedAt = now
+	if err := indexName(tx, e.ID, e.Name); err != nil {
+		return err
+	}
 	// The group may have changed, and with it the size class.
 	return refreshSize(tx, e.ID)
 }

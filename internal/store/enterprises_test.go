@@ -142,3 +142,39 @@ func TestScopesAndAudit(t *testing.T) {
 		}
 	})
 }
+
+func TestNameSearchUsesGramsCorrectly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := store.NewEnterprises(db)
+		a := newEnterprise("91310000631696382C", "上海精密机械有限公司", "310115")
+		b := newEnterprise("91310115MA1K3BTP2B", "上海ABC智能科技有限公司", "310115")
+		for _, e := range []*domain.Enterprise{a, b} {
+			if err := s.Create(ctx, store.System, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(q string) int64 {
+			p, err := s.List(ctx, store.EnterpriseFilter{Scope: all, Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Total
+		}
+		for q, want := range map[string]int64{
+			"精密": 1, "精密机械": 1, "密机": 1, "机精": 0, "精机": 0, "上海": 2, "智": 1, "abc": 1, "ABC智能": 1,
+			"有限公司": 2, "不存在的公司": 0, "%": 0,
+		} {
+			if got := count(q); got != want {
+				t.Errorf("search %q: %d, want %d", q, got, want)
+			}
+		}
+		a.Name = "上海新名传感有限公司"
+		if err := s.Update(ctx, store.System, a); err != nil {
+			t.Fatal(err)
+		}
+		if count("精密") != 0 || count("传感") != 1 {
+			t.Error("renaming did not update the search index")
+		}
+	})
+}
