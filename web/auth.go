@@ -123,8 +123,10 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
-		if strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().Header.Get("Authorization") != "" {
-			return next(c) // bearer tokens are not sent by browsers on their own
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") && (c.Request().Header.Get("Authorization") != "" || currentSession(c) == nil) {
+			// Bearer tokens are not sent by browsers on their own, and without a session
+			// there is nothing to forge: the route's login check answers 401.
+			return next(c)
 		}
 		sent := c.Request().Header.Get("X-CSRF-Token")
 		if sent == "" {
@@ -224,7 +226,8 @@ func navFor(u *domain.User) []layout.NavItem {
 	if u.Role == domain.RoleAdmin {
 		items = append(items,
 			layout.NavItem{Section: "users", Label: "用户管理", Href: "/admin/users", Group: "系统管理"},
-			layout.NavItem{Section: "audit", Label: "审计日志", Href: "/admin/audit"})
+			layout.NavItem{Section: "audit", Label: "审计日志", Href: "/admin/audit"},
+			layout.NavItem{Section: "params", Label: "规则参数", Href: "/admin/parameters"})
 	}
 	items = append(items, layout.NavItem{Section: "password", Label: "修改密码", Href: "/account/password", Group: "账户"})
 	return items
