@@ -85,3 +85,33 @@ func (s *Server) listApplications(c echo.Context) error {
 	v := tierpages.ApplicationsView{Meta: s.meta(c, "认定推荐队列", "applications"), District: conv(district), MIIT: conv(miit)}
 	return render(c, http.StatusOK, tierpages.ApplicationsPage(v))
 }
+
+// candidateLimit bounds the candidates page; the count of all is still shown.
+const candidateLimit = 500
+
+func (s *Server) listCandidates(c echo.Context) error {
+	u := currentUser(c)
+	district := c.QueryParam("district")
+	if u.Role == domain.RoleDistrict {
+		district = u.DistrictCode
+	} else if !domain.IsDistrict(district) {
+		district = domain.Districts[0].Code // one district at a time keeps the evaluation quick
+	}
+	to := domain.Tier(c.QueryParam("tier"))
+	if !to.Valid() || to == domain.TierBase {
+		to = ""
+	}
+	cands, evaluated, truncated, err := s.tiers.Candidates(c.Request().Context(), scope(c), district, to, s.today(), candidateLimit)
+	if err != nil {
+		return err
+	}
+	v := tierpages.CandidatesView{Meta: s.meta(c, "晋级候选", "candidates"), District: district, Tier: string(to),
+		Evaluated: evaluated, Truncated: truncated, Districts: domain.Districts}
+	if u.Role == domain.RoleDistrict {
+		v.Districts = []domain.District{{Code: district, Name: domain.DistrictName(district)}}
+	}
+	for _, cd := range cands {
+		v.Candidates = append(v.Candidates, tierpages.Candidate{Enterprise: cd.Enterprise, Next: cd.Next, Score: cd.Score})
+	}
+	return render(c, http.StatusOK, tierpages.CandidatesPage(v))
+}

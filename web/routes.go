@@ -76,6 +76,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/decisions/:did", "decisions.show", loggedIn, s.showDecision},
 		{http.MethodGet, "/tiers/review", "tiers.review", staff, s.listReview},
 		{http.MethodGet, "/tiers/applications", "tiers.applications", staff, s.listApplications},
+		{http.MethodGet, "/tiers/candidates", "tiers.candidates", staff, s.listCandidates},
 
 		{http.MethodGet, "/enterprises/:id/years/new", "years.new", staff, s.newYear},
 		{http.MethodPost, "/enterprises/:id/years", "years.create", staff, s.createYear},

@@ -193,3 +193,28 @@ func TestReviewRenewAndRevoke(t *testing.T) {
 		t.Errorf("barred refusal = %q", r.doc.Find(`[data-testid="refusal"]`).Text())
 	}
 }
+
+func TestCandidatesListsWhoCouldMoveUp(t *testing.T) {
+	a := newTestApp(t)
+	e := a.qualified(true)
+	a.seed("91310000631696382C", "上海无数据企业", "310115") // no figures: not a candidate
+	r := a.get("/tiers/candidates?district=310115")
+	wantStatus(t, r, http.StatusOK)
+	rows := r.doc.Find(`[data-testid="candidate-row"]`)
+	if rows.Length() != 1 || !strings.Contains(rows.Text(), e.Name) {
+		t.Fatalf("candidates = %q", rows.Text())
+	}
+	if !strings.Contains(r.doc.Find(`[data-testid="candidates-summary"]`).Text(), "评估 2 家") {
+		t.Errorf("summary = %q", r.doc.Find(`[data-testid="candidates-summary"]`).Text())
+	}
+	r = a.get("/tiers/candidates?district=310104")
+	if r.doc.Find(`[data-testid="candidate-row"]`).Length() != 0 {
+		t.Error("another district's enterprise listed")
+	}
+	// A district officer always sees their own district, whatever the URL says.
+	d := a.as(a.user("pd2", domain.RoleDistrict, "310115", nil))
+	r = d.get("/tiers/candidates?district=310104")
+	if r.doc.Find(`[data-testid="candidate-row"]`).Length() != 1 {
+		t.Error("district officer should see their own district's candidates")
+	}
+}

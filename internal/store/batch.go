@@ -20,8 +20,23 @@ const ruleColumns = "id, uscc, name, district_code, industry_group, niche_since,
 // filling only the fields of ruleColumns; the others are left zero, so the result is for
 // evaluation, never for saving.
 func (s *Enterprises) RuleInputsAfter(ctx context.Context, afterID int64, limit int) ([]domain.Enterprise, error) {
-	rows, err := s.db.R.WithContext(ctx).Table(tEnterprises).Select(ruleColumns).
-		Where("id > ?", afterID).Order("id").Limit(limit).Rows()
+	return s.RuleInputsWhere(ctx, domain.Scope{All: true}, "", nil, afterID, limit)
+}
+
+// RuleInputsWhere is RuleInputsAfter within a scope, optionally one district and some tiers.
+func (s *Enterprises) RuleInputsWhere(ctx context.Context, sc domain.Scope, district string, tiers []domain.Tier, afterID int64, limit int) ([]domain.Enterprise, error) {
+	q := applyScope(s.db.R.WithContext(ctx).Table(tEnterprises), sc).Select(ruleColumns).Where("id > ?", afterID)
+	if district != "" {
+		q = q.Where("district_code = ?", district)
+	}
+	if len(tiers) > 0 {
+		ts := make([]string, len(tiers))
+		for i, t := range tiers {
+			ts[i] = string(t)
+		}
+		q = q.Where("tier IN ?", ts)
+	}
+	rows, err := q.Order("id").Limit(limit).Rows()
 	if err != nil {
 		return nil, err
 	}
