@@ -138,6 +138,8 @@ func BenchmarkPages(b *testing.B) {
 		{"search_uscc_prefix", city, "/enterprises?q=91310115MA"},
 		{"search_no_match", city, "/enterprises?q=" + url.QueryEscape("不存在的名字")},
 		{"detail", city, "/enterprises/12345"},
+		{"candidates_pudong", city, "/tiers/candidates?district=310115"},
+		{"review", city, "/tiers/review"},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
