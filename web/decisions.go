@@ -38,6 +38,10 @@ func (s *Server) showDecision(c echo.Context) error {
 			return err
 		}
 		v.Verdict = &verdict
+		v.Replay, err = s.replayDecision(c, d, verdict)
+		if err != nil {
+			return err
+		}
 		var buf bytes.Buffer
 		if json.Indent(&buf, []byte(d.Facts), "", "  ") == nil {
 			v.FactsJSON = buf.String()
@@ -114,4 +118,27 @@ func (s *Server) listCandidates(c echo.Context) error {
 		v.Candidates = append(v.Candidates, tierpages.Candidate{Enterprise: cd.Enterprise, Next: cd.Next, Score: cd.Score})
 	}
 	return render(c, http.StatusOK, tierpages.CandidatesPage(v))
+}
+
+// replayDecision re-evaluates a decision's stored facts with the parameters in force on
+// its as_of (overrides made later take effect from their own dates, so they do not apply)
+// and says whether the outcome and parameter version are the same.
+func (s *Server) replayDecision(c echo.Context, d domain.Decision, stored eligibility.Verdict) (string, error) {
+	facts, err := eligibility.DecodeFacts([]byte(d.Facts))
+	if err != nil || len(facts) != 1 {
+		return "无法重放：记录中的事实不完整。", nil
+	}
+	ps, err := s.tiers.Parameters(c.Request().Context())
+	if err != nil {
+		return "", err
+	}
+	again := eligibility.Evaluate(facts[0], ps)
+	same := again.ParamsVersion == stored.ParamsVersion && again.RuleSet == stored.RuleSet
+	for _, t := range []domain.Tier{domain.TierInnovative, domain.TierSpecialized, domain.TierLittleGiant} {
+		same = same && again.Tiers.Get(t).Eligible == stored.Tiers.Get(t).Eligible
+	}
+	if same {
+		return "已按 " + d.AsOf.String() + " 的参数重放：规则集、参数版本与各层级结论均与记录一致。", nil
+	}
+	return "注意：按 " + d.AsOf.String() + " 的参数重放，结果与记录不一致（参数版本 " + again.ParamsVersion + "）。", nil
 }

@@ -108,6 +108,9 @@ func TestPromotionRefusedGrantedAndSkipRefused(t *testing.T) {
 		dr.doc.Find(`[data-testid="verdict-innovative"]`).Length() != 1 {
 		t.Error("decision record lacks the facts or the verdict")
 	}
+	if !strings.Contains(dr.doc.Find(`[data-testid="replay"]`).Text(), "均与记录一致") {
+		t.Errorf("replay = %q", dr.doc.Find(`[data-testid="replay"]`).Text())
+	}
 
 	// Not attested: 专精特新 is refused, the failing criterion is shown, and the refusal is recorded.
 	cert.Set("to_tier", "specialized")

@@ -17,6 +17,7 @@ type DecisionView struct {
 	Enterprise domain.Enterprise
 	Verdict    *eligibility.Verdict // nil for decisions without an evaluation (revocation)
 	FactsJSON  string               // indented
+	Replay     string               // the outcome of re-evaluating the stored facts
 }
 
 // ReviewRow is a title expiring soon.
