@@ -1,0 +1,739 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zjtx/internal/domain"
+)
+
+// Service stores 一企一专员 assignments, visits, demands and service days.
+type Service struct{ db *DB }
+
+func NewService(db *DB) *Service { return &Service{db: db} }
+
+const (
+	tAssignments = "assignments"
+	tVisits      = "visits"
+	tDemands     = "demands"
+	tServiceDays = "service_days"
+)
+
+var (
+	// ErrNotSpecialist: the chosen account is not an active specialist who may serve the enterprise.
+	ErrNotSpecialist = errors.New("not a specialist for this enterprise")
+	// ErrReasonRequired: replacing a specialist needs a reason.
+	ErrReasonRequired = errors.New("reason required")
+)
+
+// scopedEnterpriseIDs is the subquery of enterprise ids sc may see.
+func scopedEnterpriseIDs(g *gorm.DB, sc domain.Scope) *gorm.DB {
+	return applyScope(g.Table(tEnterprises).Select("id"), sc)
+}
+
+// onScope restricts a query on a table with enterprise_id (and, for demands, district_code).
+func onScope(q *gorm.DB, table string, sc domain.Scope) *gorm.DB {
+	switch {
+	case sc.All:
+		return q
+	case sc.District != "" && table == tDemands:
+		return q.Where("demands.district_code = ?", sc.District)
+	case sc.EnterpriseID != 0:
+		return q.Where(table+".enterprise_id = ?", sc.EnterpriseID)
+	case sc.SpecialistID != 0:
+		return q.Where(table+".enterprise_id IN (SELECT enterprise_id FROM assignments WHERE specialist_id = ? AND ended_at IS NULL)", sc.SpecialistID)
+	case sc.District != "":
+		return q.Where(table+".enterprise_id IN (SELECT id FROM enterprises WHERE district_code = ?)", sc.District)
+	}
+	return q.Where("1 = 0")
+}
+
+// ---- Specialists and assignments ----
+
+// Specialists lists the active specialists who may serve enterprises of district
+// (its own and the city-level ones); "" lists every specialist.
+func (s *Service) Specialists(ctx context.Context, district string) ([]domain.User, error) {
+	q := s.db.R.WithContext(ctx).Table(tUsers).Where("role = ? AND disabled = ?", string(domain.RoleSpecialist), false)
+	if district != "" {
+		q = q.Where("district_code IN ?", []string{district, ""})
+	}
+	var us []domain.User
+	err := q.Order("district_code").Order("display_name").Order("id").Limit(2000).Find(&us).Error
+	return us, err
+}
+
+// specialistFor loads a specialist who may serve an enterprise in district.
+func specialistFor(tx *gorm.DB, id int64, district string) (domain.User, error) {
+	var u domain.User
+	err := tx.Table(tUsers).Where("id = ?", id).Take(&u).Error
+	if err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return u, ErrNotSpecialist
+		}
+		return u, err
+	}
+	if u.Role != domain.RoleSpecialist || u.Disabled || (u.DistrictCode != "" && u.DistrictCode != district) {
+		return u, ErrNotSpecialist
+	}
+	return u, nil
+}
+
+// AssignmentRow is an assignment with the specialist's name.
+type AssignmentRow struct {
+	domain.Assignment
+	SpecialistName     string
+	SpecialistDistrict string
+}
+
+func (s *Service) assignmentRows(ctx context.Context) *gorm.DB {
+	return s.db.R.WithContext(ctx).Table(tAssignments).
+		Select("assignments.*, COALESCE(NULLIF(users.display_name, ''), users.username) AS specialist_name, users.district_code AS specialist_district").
+		Joins("JOIN users ON users.id = assignments.specialist_id")
+}
+
+// Current is the enterprise's open assignment, or ErrNotFound.
+func (s *Service) Current(ctx context.Context, enterpriseID int64) (AssignmentRow, error) {
+	var a AssignmentRow
+	err := s.assignmentRows(ctx).Where("assignments.enterprise_id = ? AND assignments.ended_at IS NULL", enterpriseID).Take(&a).Error
+	return a, mapErr(err)
+}
+
+// AssignmentHistory lists every assignment of an enterprise, newest first.
+func (s *Service) AssignmentHistory(ctx context.Context, enterpriseID int64) ([]AssignmentRow, error) {
+	var as []AssignmentRow
+	err := s.assignmentRows(ctx).Where("assignments.enterprise_id = ?", enterpriseID).
+		Order("assignments.assigned_at DESC").Order("assignments.id DESC").Find(&as).Error
+	return as, err
+}
+
+// Assign gives each of the enterprises (all within sc and without a specialist) to one
+// specialist. If any of them has one already — assigned meanwhile by someone else — nothing
+// is written and ErrConflict is returned; the unique index on open assignments guarantees
+// this even when two requests race.
+func (s *Service) Assign(ctx context.Context, actor Actor, sc domain.Scope, enterpriseIDs []int64, specialistID int64) (int, error) {
+	if len(enterpriseIDs) == 0 {
+		return 0, nil
+	}
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var ents []domain.Enterprise
+		if err := applyScope(tx.Table(tEnterprises), sc).Select("id", "name", "district_code").
+			Where("id IN ?", enterpriseIDs).Find(&ents).Error; err != nil {
+			return err
+		}
+		if len(ents) != len(uniq(enterpriseIDs)) {
+			return ErrNotFound
+		}
+		for _, e := range ents {
+			u, err := specialistFor(tx, specialistID, e.DistrictCode)
+			if err != nil {
+				return err
+			}
+			if err := insertAssignment(tx, actor, e, u, "", nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(enterpriseIDs), nil
+}
+
+func uniq(ids []int64) map[int64]bool {
+	m := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+func insertAssignment(tx *gorm.DB, actor Actor, e domain.Enterprise, u domain.User, reason string, before *AssignmentRow) error {
+	a := domain.Assignment{EnterpriseID: e.ID, SpecialistID: u.ID, AssignedAt: tx.NowFunc(), Reason: reason, AssignedBy: actor.Name}
+	if err := mapErr(tx.Table(tAssignments).Omit("ended_at").Create(&a).Error); err != nil {
+		return err
+	}
+	summary := "分配服务专员 " + u.Name()
+	var old Snapshot
+	if before != nil {
+		summary = "更换服务专员：" + before.SpecialistName + " → " + u.Name()
+		old = Snapshot{{"服务专员", before.SpecialistName}}
+	}
+	after := Snapshot{{"服务专员", u.Name()}}
+	if reason != "" {
+		after.add("更换原因", reason)
+	}
+	return WriteAudit(tx, actor, Audit{Action: "assign", EntityType: "assignment", EntityID: a.ID, EnterpriseID: e.ID,
+		Summary: summary, Changes: Diff(old, after)})
+}
+
+// Reassign gives an enterprise within sc to a specialist, ending its current assignment
+// (which needs a reason). Giving it to its current specialist changes nothing.
+func (s *Service) Reassign(ctx context.Context, actor Actor, sc domain.Scope, enterpriseID, specialistID int64, reason string) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		e, err := LoadEnterprise(tx, sc, enterpriseID)
+		if err != nil {
+			return err
+		}
+		u, err := specialistFor(tx, specialistID, e.DistrictCode)
+		if err != nil {
+			return err
+		}
+		var cur []AssignmentRow
+		if err := tx.Table(tAssignments).
+			Select("assignments.*, COALESCE(NULLIF(users.display_name, ''), users.username) AS specialist_name").
+			Joins("JOIN users ON users.id = assignments.specialist_id").
+			Where("assignments.enterprise_id = ? AND assignments.ended_at IS NULL", e.ID).Find(&cur).Error; err != nil {
+			return err
+		}
+		var before *AssignmentRow
+		if len(cur) > 0 {
+			before = &cur[0]
+			if before.SpecialistID == u.ID {
+				return nil
+			}
+			if reason == "" {
+				return ErrReasonRequired
+			}
+			res := tx.Table(tAssignments).Where("id = ? AND ended_at IS NULL", before.ID).
+				Updates(map[string]any{"ended_at": tx.NowFunc()})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return ErrConflict // ended by a concurrent reassignment
+			}
+		}
+		return insertAssignment(tx, actor, e, u, reason, before)
+	})
+}
+
+// UnassignedFilter selects the queue of enterprises without a specialist.
+type UnassignedFilter struct {
+	Scope    domain.Scope
+	District string
+	Tier     domain.Tier // "" means specialized and above (those that must have one)
+	Page     int
+	PerPage  int
+}
+
+// Unassigned lists enterprises within the filter that have no open assignment, by name.
+func (s *Service) Unassigned(ctx context.Context, f UnassignedFilter) (EnterprisePage, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 100
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	page := EnterprisePage{Page: f.Page, PerPage: f.PerPage}
+	q := func() *gorm.DB {
+		q := applyScope(s.db.R.WithContext(ctx).Table(tEnterprises), f.Scope).
+			Where("NOT EXISTS (SELECT 1 FROM assignments WHERE assignments.enterprise_id = enterprises.id AND assignments.ended_at IS NULL)")
+		if f.District != "" {
+			q = q.Where("district_code = ?", f.District)
+		}
+		if f.Tier != "" {
+			q = q.Where("tier = ?", string(f.Tier))
+		} else {
+			q = q.Where("tier IN ?", []string{string(domain.TierSpecialized), string(domain.TierLittleGiant)})
+		}
+		return q
+	}
+	if err := q().Count(&page.Total).Error; err != nil {
+		return page, err
+	}
+	err := q().Select(listColumns).Order("name").Order("id").
+		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
+	return page, err
+}
+
+// WorkloadRow is one enterprise in a specialist's portfolio.
+type WorkloadRow struct {
+	ID           int64
+	Name         string
+	DistrictCode string
+	Tier         domain.Tier
+	AssignedAt   time.Time
+	LastVisit    domain.Date
+	OpenDemands  int
+	Overdue      int
+}
+
+// Workload lists a specialist's current enterprises with their last visit and open demands,
+// least recently visited first.
+func (s *Service) Workload(ctx context.Context, specialistID int64, today domain.Date) ([]WorkloadRow, error) {
+	var rows []WorkloadRow
+	err := s.db.R.WithContext(ctx).Table(tAssignments).
+		Select(`enterprises.id, enterprises.name, enterprises.district_code, enterprises.tier, assignments.assigned_at,
+			(SELECT MAX(visited_on) FROM visits WHERE visits.enterprise_id = enterprises.id) AS last_visit,
+			(SELECT COUNT(*) FROM demands WHERE demands.enterprise_id = enterprises.id AND demands.is_open = ?) AS open_demands,
+			(SELECT COUNT(*) FROM demands WHERE demands.enterprise_id = enterprises.id AND demands.is_open = ? AND demands.due_on < ?) AS overdue`,
+			true, true, today).
+		Joins("JOIN enterprises ON enterprises.id = assignments.enterprise_id").
+		Where("assignments.specialist_id = ? AND assignments.ended_at IS NULL", specialistID).
+		Order("enterprises.name").Limit(2000).Find(&rows).Error
+	// Never visited first, then the longest ago (NULLs sort differently on the two databases).
+	slices.SortStableFunc(rows, func(a, b WorkloadRow) int {
+		switch {
+		case a.LastVisit.IsZero() || b.LastVisit.IsZero():
+			return cmpBool(!a.LastVisit.IsZero(), !b.LastVisit.IsZero())
+		case a.LastVisit.Before(b.LastVisit):
+			return -1
+		case b.LastVisit.Before(a.LastVisit):
+			return 1
+		}
+		return 0
+	})
+	return rows, err
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// ---- Visits and demands ----
+
+// VisitRow is a visit with the enterprise and specialist names.
+type VisitRow struct {
+	domain.Visit
+	EnterpriseName string
+	SpecialistName string
+}
+
+// CreateVisit records a visit to an enterprise within sc with its demands, all in one
+// transaction with their audit rows. A specialist records under their own name.
+func (s *Service) CreateVisit(ctx context.Context, actor Actor, sc domain.Scope, v *domain.Visit, demands []domain.Demand) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		e, err := LoadEnterprise(tx, sc, v.EnterpriseID)
+		if err != nil {
+			return err
+		}
+		if v.SpecialistID == nil {
+			var cur []int64
+			if err := tx.Table(tAssignments).Where("enterprise_id = ? AND ended_at IS NULL", e.ID).Pluck("specialist_id", &cur).Error; err != nil {
+				return err
+			}
+			if len(cur) > 0 {
+				v.SpecialistID = &cur[0]
+			}
+		}
+		if v.ServiceDayID != nil {
+			var n int64
+			if err := tx.Table(tServiceDays).Where("id = ?", *v.ServiceDayID).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrNotFound
+			}
+		}
+		v.RecordedBy, v.CreatedAt = actor.Name, tx.NowFunc()
+		if err := tx.Table(tVisits).Create(v).Error; err != nil {
+			return err
+		}
+		if err := WriteAudit(tx, actor, Audit{Action: "create", EntityType: "visit", EntityID: v.ID, EnterpriseID: e.ID,
+			Summary: fmt.Sprintf("记录走访（%s，%s）", v.Kind.Label(), v.VisitedOn), Changes: Diff(nil, visitSnapshot(*v))}); err != nil {
+			return err
+		}
+		for i := range demands {
+			d := &demands[i]
+			d.EnterpriseID, d.VisitID, d.DistrictCode, d.SpecialistID = e.ID, &v.ID, e.DistrictCode, v.SpecialistID
+			if d.RaisedOn.IsZero() {
+				d.RaisedOn = v.VisitedOn
+			}
+			if err := createDemand(tx, actor, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func createDemand(tx *gorm.DB, actor Actor, d *domain.Demand) error {
+	d.FillDefaults()
+	d.IsOpen = d.Status.Open()
+	now := tx.NowFunc()
+	d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
+	if err := tx.Table(tDemands).Create(d).Error; err != nil {
+		return err
+	}
+	return WriteAudit(tx, actor, Audit{Action: "create", EntityType: "demand", EntityID: d.ID, EnterpriseID: d.EnterpriseID,
+		Summary: "登记诉求（" + d.Category.Label() + "）", Changes: Diff(nil, demandSnapshot(*d))})
+}
+
+func visitSnapshot(v domain.Visit) Snapshot {
+	return Snapshot{{"走访日期", v.VisitedOn.String()}, {"方式", v.Kind.Label()}, {"参加人员", v.Participants}, {"走访情况", v.Summary}}
+}
+
+func demandSnapshot(d domain.Demand) Snapshot {
+	s := Snapshot{{"类别", d.Category.Label()}, {"诉求内容", d.Description}, {"承办部门", d.Department},
+		{"办理期限", d.DueOn.String()}, {"状态", d.Status.Label()}}
+	if d.Resolution != "" {
+		s.add("办理结果", d.Resolution)
+	}
+	if d.ReturnReason != "" {
+		s.add("退回原因", d.ReturnReason)
+	}
+	if d.Satisfaction != "" {
+		s.add("企业满意度", d.Satisfaction.Label())
+	}
+	return s
+}
+
+func (s *Service) visitRows(ctx context.Context) *gorm.DB {
+	return s.db.R.WithContext(ctx).Table(tVisits).
+		Select("visits.*, enterprises.name AS enterprise_name, COALESCE(NULLIF(users.display_name, ''), users.username, '') AS specialist_name").
+		Joins("JOIN enterprises ON enterprises.id = visits.enterprise_id").
+		Joins("LEFT JOIN users ON users.id = visits.specialist_id")
+}
+
+// VisitsFor lists an enterprise's visits, newest first.
+func (s *Service) VisitsFor(ctx context.Context, enterpriseID int64, limit int) ([]VisitRow, error) {
+	var vs []VisitRow
+	err := s.visitRows(ctx).Where("visits.enterprise_id = ?", enterpriseID).
+		Order("visits.visited_on DESC").Order("visits.id DESC").Limit(limit).Find(&vs).Error
+	return vs, err
+}
+
+// DemandRow is a demand with its enterprise's name.
+type DemandRow struct {
+	domain.Demand
+	EnterpriseName string
+}
+
+func (s *Service) demandRows(g *gorm.DB) *gorm.DB {
+	return g.Table(tDemands).Select("demands.*, enterprises.name AS enterprise_name").
+		Joins("JOIN enterprises ON enterprises.id = demands.enterprise_id")
+}
+
+// DemandsFor lists an enterprise's demands, newest first.
+func (s *Service) DemandsFor(ctx context.Context, enterpriseID int64, limit int) ([]DemandRow, error) {
+	var ds []DemandRow
+	err := s.demandRows(s.db.R.WithContext(ctx)).Where("demands.enterprise_id = ?", enterpriseID).
+		Order("demands.id DESC").Limit(limit).Find(&ds).Error
+	return ds, err
+}
+
+// GetDemand loads one demand within sc.
+func (s *Service) GetDemand(ctx context.Context, sc domain.Scope, id int64) (DemandRow, error) {
+	var d DemandRow
+	err := onScope(s.demandRows(s.db.R.WithContext(ctx)), tDemands, sc).Where("demands.id = ?", id).Take(&d).Error
+	return d, mapErr(err)
+}
+
+// MoveDemand applies a checked transition to a demand within sc under its version.
+// The caller has validated t with domain.CheckTransition against the status it showed;
+// the version check makes sure that is still the stored status.
+func (s *Service) MoveDemand(ctx context.Context, actor Actor, sc domain.Scope, id, version int64, t domain.Transition, today domain.Date) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var before domain.Demand
+		if err := onScope(tx.Table(tDemands), tDemands, sc).Where("demands.id = ?", id).Take(&before).Error; err != nil {
+			return mapErr(err)
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		if fe := domain.CheckTransition(before.Status, &t); len(fe) > 0 {
+			return ErrStale
+		}
+		after := before
+		after.Status, after.IsOpen = t.To, t.To.Open()
+		vals := map[string]any{"status": string(t.To), "is_open": after.IsOpen, "version": version + 1, "updated_at": tx.NowFunc()}
+		switch t.To {
+		case domain.DemandClosed:
+			after.Resolution, after.Satisfaction, after.ClosedOn = t.Resolution, t.Satisfaction, today
+			vals["resolution"], vals["satisfaction"], vals["closed_on"] = t.Resolution, string(t.Satisfaction), today
+		case domain.DemandReturned:
+			after.ReturnReason = t.Reason
+			vals["return_reason"] = t.Reason
+		}
+		res := tx.Table(tDemands).Where("id = ? AND version = ?", id, version).Updates(vals)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrStale
+		}
+		return WriteAudit(tx, actor, Audit{Action: "status", EntityType: "demand", EntityID: id, EnterpriseID: before.EnterpriseID,
+			Summary: "诉求" + before.Status.Label() + " → " + t.To.Label(), Changes: Diff(demandSnapshot(before), demandSnapshot(after))})
+	})
+}
+
+// RouteDemands sends open demands within sc to a department; pending ones are accepted
+// (待受理 → 办理中) at the same time. Closed or returned ones are skipped. Returns how many moved.
+func (s *Service) RouteDemands(ctx context.Context, actor Actor, sc domain.Scope, ids []int64, department string) (int, error) {
+	n := 0
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var ds []domain.Demand
+		if err := onScope(tx.Table(tDemands), tDemands, sc).Where("demands.id IN ? AND demands.is_open = ?", ids, true).
+			Order("id").Find(&ds).Error; err != nil {
+			return err
+		}
+		for _, before := range ds {
+			after := before
+			after.Department, after.Status = department, domain.DemandInProgress
+			res := tx.Table(tDemands).Where("id = ? AND version = ?", before.ID, before.Version).Updates(map[string]any{
+				"department": department, "status": string(domain.DemandInProgress), "is_open": true,
+				"version": before.Version + 1, "updated_at": tx.NowFunc(),
+			})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return ErrStale
+			}
+			if err := WriteAudit(tx, actor, Audit{Action: "route", EntityType: "demand", EntityID: before.ID, EnterpriseID: before.EnterpriseID,
+				Summary: "诉求转办至 " + department, Changes: Diff(demandSnapshot(before), demandSnapshot(after))}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// BoardFilter selects demands for the board. Status "" means open (待受理 and 办理中);
+// "all" means every status.
+type BoardFilter struct {
+	Scope      domain.Scope
+	Status     string
+	Category   domain.DemandCategory
+	District   string
+	Department string
+	Overdue    bool
+	Today      domain.Date
+	Page       int
+	PerPage    int
+}
+
+// BoardPage is one page of the board.
+type BoardPage struct {
+	Items   []DemandRow
+	Total   int64
+	Page    int
+	PerPage int
+}
+
+func (p BoardPage) Pages() int {
+	return int((p.Total + int64(p.PerPage) - 1) / int64(max(p.PerPage, 1)))
+}
+
+// Board lists demands by due date, most urgent first.
+func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	page := BoardPage{Page: f.Page, PerPage: f.PerPage}
+	q := func(g *gorm.DB) *gorm.DB {
+		g = onScope(g, tDemands, f.Scope)
+		if f.District != "" {
+			g = g.Where("demands.district_code = ?", f.District)
+		}
+		switch st := domain.DemandStatus(f.Status); {
+		case f.Overdue:
+			g = g.Where("demands.is_open = ? AND demands.due_on < ?", true, f.Today)
+			if st.Open() {
+				g = g.Where("demands.status = ?", string(st))
+			}
+		case f.Status == "all":
+		case st.Valid():
+			g = g.Where("demands.status = ?", string(st))
+		default:
+			g = g.Where("demands.is_open = ?", true)
+		}
+		if f.Category != "" {
+			g = g.Where("demands.category = ?", string(f.Category))
+		}
+		if f.Department != "" {
+			g = g.Where("demands.department = ?", f.Department)
+		}
+		return g
+	}
+	r := s.db.R.WithContext(ctx)
+	if err := q(r.Table(tDemands)).Count(&page.Total).Error; err != nil {
+		return page, err
+	}
+	err := q(s.demandRows(r)).Order("demands.due_on").Order("demands.id").
+		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
+	return page, err
+}
+
+// DueSoon lists open demands of a specialist's current enterprises due by until (overdue included), soonest first.
+func (s *Service) DueSoon(ctx context.Context, specialistID int64, until domain.Date, limit int) ([]DemandRow, error) {
+	var ds []DemandRow
+	err := onScope(s.demandRows(s.db.R.WithContext(ctx)), tDemands, domain.Scope{SpecialistID: specialistID}).
+		Where("demands.is_open = ? AND demands.due_on <= ?", true, until).
+		Order("demands.due_on").Order("demands.id").Limit(limit).Find(&ds).Error
+	return ds, err
+}
+
+// ---- Coverage ----
+
+// CoverageRow is one district's or specialist's visit coverage of enterprises at
+// specialized and above.
+type CoverageRow struct {
+	Key        string // district code, or specialist id
+	Name       string
+	District   string
+	Total      int64 // enterprises that must be served
+	Quarter    int64 // visited since the quarter began
+	Stale      int64 // not visited in the last N days
+	Unassigned int64
+}
+
+// Percent is the share visited this quarter, in whole percent.
+func (r CoverageRow) Percent() int {
+	if r.Total == 0 {
+		return 0
+	}
+	return int(r.Quarter * 100 / r.Total)
+}
+
+const coverageCols = `COUNT(*) AS total,
+	SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= ?) THEN 1 ELSE 0 END) AS quarter,
+	SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= ?) THEN 0 ELSE 1 END) AS stale`
+
+// CoverageByDistrict counts, per district within sc, enterprises at specialized and above,
+// how many were visited this quarter, how many not in staleDays, and how many lack a specialist.
+func (s *Service) CoverageByDistrict(ctx context.Context, sc domain.Scope, today domain.Date, staleDays int) ([]CoverageRow, error) {
+	var rows []CoverageRow
+	err := applyScope(s.db.R.WithContext(ctx).Table(tEnterprises), sc).
+		Select(`enterprises.district_code AS key, `+coverageCols+`,
+			SUM(CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.enterprise_id = enterprises.id AND a.ended_at IS NULL) THEN 0 ELSE 1 END) AS unassigned`,
+			domain.QuarterStart(today), today.AddDays(-staleDays)).
+		Where("enterprises.tier IN ?", []string{string(domain.TierSpecialized), string(domain.TierLittleGiant)}).
+		Group("enterprises.district_code").Order("enterprises.district_code").Find(&rows).Error
+	for i := range rows {
+		rows[i].Name, rows[i].District = domain.DistrictName(rows[i].Key), rows[i].Key
+	}
+	return rows, err
+}
+
+// CoverageBySpecialist is the same per specialist (their current enterprises at specialized
+// and above), within district ("" = all).
+func (s *Service) CoverageBySpecialist(ctx context.Context, district string, today domain.Date, staleDays int) ([]CoverageRow, error) {
+	var rows []CoverageRow
+	q := s.db.R.WithContext(ctx).Table(tAssignments).
+		Select(`assignments.specialist_id AS key, COALESCE(NULLIF(users.display_name, ''), users.username) AS name,
+			users.district_code AS district, `+coverageCols, domain.QuarterStart(today), today.AddDays(-staleDays)).
+		Joins("JOIN enterprises ON enterprises.id = assignments.enterprise_id").
+		Joins("JOIN users ON users.id = assignments.specialist_id").
+		Where("assignments.ended_at IS NULL").
+		Where("enterprises.tier IN ?", []string{string(domain.TierSpecialized), string(domain.TierLittleGiant)})
+	if district != "" {
+		q = q.Where("enterprises.district_code = ?", district)
+	}
+	err := q.Group("assignments.specialist_id, users.display_name, users.username, users.district_code").
+		Order("stale DESC").Order("assignments.specialist_id").Limit(1000).Find(&rows).Error
+	return rows, err
+}
+
+// ---- Service days ----
+
+// ServiceDayRow is a service day with how many enterprises were served and demands raised.
+type ServiceDayRow struct {
+	domain.ServiceDay
+	Enterprises int64
+	Demands     int64
+}
+
+// CreateServiceDay records a 专属服务日 and a visit of kind 专属服务日 for each enterprise
+// served (all within sc), with their audit rows.
+func (s *Service) CreateServiceDay(ctx context.Context, actor Actor, sc domain.Scope, d *domain.ServiceDay, enterpriseIDs []int64) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		d.CreatedBy, d.CreatedAt = actor.Name, tx.NowFunc()
+		if err := tx.Table(tServiceDays).Create(d).Error; err != nil {
+			return err
+		}
+		if err := WriteAudit(tx, actor, Audit{Action: "create", EntityType: "service_day", EntityID: d.ID,
+			Summary: "登记专属服务日：" + d.Theme, Changes: Diff(nil, Snapshot{{"日期", d.HeldOn.String()},
+				{"地点", d.Place}, {"主题", d.Theme}, {"服务企业数", strconv.Itoa(len(enterpriseIDs))}})}); err != nil {
+			return err
+		}
+		for _, id := range enterpriseIDs {
+			e, err := LoadEnterprise(tx, sc, id)
+			if err != nil {
+				return err
+			}
+			v := domain.Visit{EnterpriseID: e.ID, VisitedOn: d.HeldOn, Kind: domain.VisitServiceDay, ServiceDayID: &d.ID,
+				Summary: "参加专属服务日：" + d.Theme, RecordedBy: actor.Name, CreatedAt: tx.NowFunc()}
+			var cur []int64
+			if err := tx.Table(tAssignments).Where("enterprise_id = ? AND ended_at IS NULL", e.ID).Pluck("specialist_id", &cur).Error; err != nil {
+				return err
+			}
+			if len(cur) > 0 {
+				v.SpecialistID = &cur[0]
+			}
+			if err := tx.Table(tVisits).Create(&v).Error; err != nil {
+				return err
+			}
+			if err := WriteAudit(tx, actor, Audit{Action: "create", EntityType: "visit", EntityID: v.ID, EnterpriseID: e.ID,
+				Summary: "专属服务日走访：" + d.Theme, Changes: Diff(nil, visitSnapshot(v))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ServiceDays lists service days newest first, those of sc's district and city-wide ones
+// (or all for a city-wide scope).
+func (s *Service) ServiceDays(ctx context.Context, sc domain.Scope, limit int) ([]ServiceDayRow, error) {
+	var rows []ServiceDayRow
+	q := s.db.R.WithContext(ctx).Table(tServiceDays).Select(`service_days.*,
+		(SELECT COUNT(DISTINCT enterprise_id) FROM visits WHERE visits.service_day_id = service_days.id) AS enterprises,
+		(SELECT COUNT(*) FROM demands JOIN visits ON visits.id = demands.visit_id WHERE visits.service_day_id = service_days.id) AS demands`)
+	if !sc.All && sc.District != "" {
+		q = q.Where("district_code IN ?", []string{sc.District, ""})
+	}
+	err := q.Order("held_on DESC").Order("id DESC").Limit(limit).Find(&rows).Error
+	return rows, err
+}
+
+// ServiceDay loads one service day.
+func (s *Service) ServiceDay(ctx context.Context, id int64) (domain.ServiceDay, error) {
+	var d domain.ServiceDay
+	err := s.db.R.WithContext(ctx).Table(tServiceDays).Where("id = ?", id).Take(&d).Error
+	return d, mapErr(err)
+}
+
+// ServiceDayVisits lists the visits of a service day within sc.
+func (s *Service) ServiceDayVisits(ctx context.Context, sc domain.Scope, id int64) ([]VisitRow, error) {
+	var vs []VisitRow
+	err := onScope(s.visitRows(ctx), tVisits, sc).Where("visits.service_day_id = ?", id).
+		Order("enterprises.name").Limit(1000).Find(&vs).Error
+	return vs, err
+}
+
+// ServiceDayDemands lists demands raised at a service day within sc.
+func (s *Service) ServiceDayDemands(ctx context.Context, sc domain.Scope, id int64) ([]DemandRow, error) {
+	var ds []DemandRow
+	err := onScope(s.demandRows(s.db.R.WithContext(ctx)), tDemands, sc).
+		Where("demands.visit_id IN (SELECT id FROM visits WHERE service_day_id = ?)", id).
+		Order("demands.id").Limit(1000).Find(&ds).Error
+	return ds, err
+}
+
+// AssignedEnterprises lists a specialist's current enterprises (id and name), for pickers.
+func (s *Service) AssignedEnterprises(ctx context.Context, specialistID int64) ([]domain.Enterprise, error) {
+	var es []domain.Enterprise
+	err := s.db.R.WithContext(ctx).Table(tEnterprises).Select("id", "name", "district_code", "tier").
+		Where("id IN (SELECT enterprise_id FROM assignments WHERE specialist_id = ? AND ended_at IS NULL)", specialistID).
+		Order("name").Limit(2000).Find(&es).Error
+	return es, err
+}
