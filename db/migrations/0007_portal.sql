@@ -34,7 +34,7 @@ CREATE TABLE update_request_items (
     base_value TEXT,
     new_value  TEXT,
     outcome    TEXT NOT NULL DEFAULT '',
-    current    TEXT,
+    current_value TEXT,
     UNIQUE (request_id, field)
 );
 
@@ -65,3 +65,7 @@ CREATE TABLE portal_field_policy (
     updated_by TEXT NOT NULL DEFAULT '',
     updated_at {{ts}} NOT NULL
 );
+
+INSERT INTO portal_field_policy (field, direct, updated_by, updated_at) VALUES ('address', TRUE, '系统默认', CURRENT_TIMESTAMP);
+INSERT INTO portal_field_policy (field, direct, updated_by, updated_at) VALUES ('contact_person', TRUE, '系统默认', CURRENT_TIMESTAMP);
+INSERT INTO portal_field_policy (field, direct, updated_by, updated_at) VALUES ('contact_phone', TRUE, '系统默认', CURRENT_TIMESTAMP);

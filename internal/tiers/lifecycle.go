@@ -146,6 +146,10 @@ func (s *Service) Renew(ctx context.Context, actor store.Actor, sc domain.Scope,
 			refusal = &Refusal{Message: "称号已于 " + e.TierValidUntil.String() + " 到期，不能复核，须重新申请"}
 			return nil
 		}
+		if a := AnnualUpdate(r, asOf); a.Overdue {
+			refusal = &Refusal{Message: fmt.Sprintf("未按期完成年度数据更新：%d 年度数据应于 %s 前报送，逾期未报不能复核（ELIGIBILITY.md §6）", a.Year, a.Deadline)}
+			return nil
+		}
 		f := BuildFacts(r, asOf, true)
 		v := eligibility.Evaluate(f, ps)
 		d = newDecision(actor, r, e.Tier, f, v)
@@ -280,4 +284,17 @@ func (s *Service) expireBatch(ctx context.Context, today domain.Date) (int, erro
 		}
 	}
 	return n, nil
+}
+
+// AnnualUpdate is the record's annual data update for the cycle of asOf: the registry
+// holds only approved figures, so a year on record is a year reported.
+func AnnualUpdate(r Record, asOf domain.Date) domain.AnnualUpdate {
+	return domain.AnnualUpdateStatus(r.Enterprise.Tier, func(year int) bool {
+		for _, y := range r.Years {
+			if y.Year == year {
+				return true
+			}
+		}
+		return false
+	}, asOf)
 }
