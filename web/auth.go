@@ -211,7 +211,11 @@ func navFor(u *domain.User) []layout.NavItem {
 			layout.NavItem{Section: "enterprises", Label: "本区企业", Href: "/enterprises", Group: domain.DistrictName(u.DistrictCode)},
 			layout.NavItem{Section: "enterprise-new", Label: "新增企业", Href: "/enterprises/new"})
 	case domain.RoleSpecialist:
-		items = append(items, layout.NavItem{Section: "enterprises", Label: "我服务的企业", Href: "/enterprises", Group: "服务专员"})
+		items = append(items,
+			layout.NavItem{Section: "service-home", Label: "我的工作台", Href: "/service/home", Group: "服务专员"},
+			layout.NavItem{Section: "enterprises", Label: "我服务的企业", Href: "/enterprises"},
+			layout.NavItem{Section: "visit-new", Label: "记录走访", Href: "/service/visits/new"},
+			layout.NavItem{Section: "service-days", Label: "专属服务日", Href: "/service/days"})
 	case domain.RoleEnterprise:
 		if u.EnterpriseID != nil {
 			items = append(items, layout.NavItem{Section: "enterprises", Label: "本企业", Href: enterprisePath(*u.EnterpriseID), Group: "企业服务"})
@@ -222,6 +226,13 @@ func navFor(u *domain.User) []layout.NavItem {
 			layout.NavItem{Section: "applications", Label: "认定推荐队列", Href: "/tiers/applications", Group: "梯度认定"},
 			layout.NavItem{Section: "candidates", Label: "晋级候选", Href: "/tiers/candidates"},
 			layout.NavItem{Section: "review", Label: "到期复核", Href: "/tiers/review"})
+	}
+	if staff.allows(u.Role) {
+		items = append(items,
+			layout.NavItem{Section: "demands", Label: "诉求看板", Href: "/service/demands", Group: "一企一专员"},
+			layout.NavItem{Section: "coverage", Label: "走访覆盖", Href: "/service/coverage"},
+			layout.NavItem{Section: "unassigned", Label: "待分配专员", Href: "/service/unassigned"},
+			layout.NavItem{Section: "service-days", Label: "专属服务日", Href: "/service/days"})
 	}
 	if u.Role == domain.RoleAdmin {
 		items = append(items,

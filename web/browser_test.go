@@ -187,6 +187,11 @@ func TestBrowserRolesHomeAndNav(t *testing.T) {
 					t.Errorf("landed on %s, want its own enterprise %d", loc, *u.EnterpriseID)
 				}
 			} else {
+				if acc.Role == domain.RoleSpecialist {
+					// A specialist starts on their workbench; the list is one click away.
+					do(ctx, t, "workbench", chromedp.WaitVisible(chromedp.CSS(`[data-testid=owed]`)))
+					navigate(ctx, t, base+"/enterprises", rowSel)
+				}
 				do(ctx, t, "list", chromedp.WaitVisible(chromedp.CSS(rowSel)))
 				if loc := location(ctx, t); !strings.HasSuffix(loc, "/enterprises") {
 					t.Errorf("landed on %s, want the enterprise list", loc)
@@ -247,7 +252,7 @@ func TestBrowserPhoneLayout(t *testing.T) {
 	ctx := newBrowserSize(t, phoneW, phoneH)
 	base, _ := startBrowserApp(t)
 	login(ctx, t, base, "specialist")
-	do(ctx, t, "list", chromedp.WaitVisible(chromedp.CSS(rowSel)))
+	navigate(ctx, t, base+"/enterprises", rowSel)
 
 	if w := run(ctx, t, "viewport width", chromedp.Evaluate[int](`window.innerWidth`)); w != phoneW {
 		t.Fatalf("viewport is %dpx wide, want %d", w, phoneW)

@@ -123,6 +123,9 @@ func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enter
 	if len(years) > 0 {
 		v.SizeYear = years[len(years)-1].Year
 	}
+	if v.Service, err = s.servicePanel(c, e); err != nil {
+		return err
+	}
 	if chk, err := domain.ParseUSCC(string(e.USCC)); err == nil {
 		v.USCCWarning = chk.Warning
 	}

@@ -22,6 +22,8 @@ var (
 	readers   = roles(domain.RoleAdmin, domain.RoleCity, domain.RoleDistrict, domain.RoleSpecialist)
 	adminOnly = roles(domain.RoleAdmin)
 	cityLevel = roles(domain.RoleAdmin, domain.RoleCity)
+	// specialistOnly: the 服务专员's own workbench.
+	specialistOnly = roles(domain.RoleSpecialist)
 )
 
 func roles(rs ...domain.Role) access { return access{roles: rs} }
@@ -96,6 +98,23 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/admin/parameters", "params.list", adminOnly, s.listParams},
 		{http.MethodPost, "/admin/parameters", "params.create", adminOnly, s.createParam},
 
+		{http.MethodGet, "/service/home", "service.home", specialistOnly, s.serviceHome},
+		{http.MethodGet, "/service/visits/new", "visits.new", readers, s.newVisit},
+		{http.MethodPost, "/service/visits", "visits.create", readers, s.createVisit},
+		{http.MethodGet, "/service/demands", "demands.board", staff, s.listDemands},
+		{http.MethodPost, "/service/demands/route", "demands.route", staff, s.routeDemands},
+		{http.MethodGet, "/service/demands/:dmid", "demands.show", readers, s.showDemand},
+		{http.MethodPost, "/service/demands/:dmid/status", "demands.status", readers, s.updateDemandStatus},
+		{http.MethodGet, "/service/coverage", "service.coverage", staff, s.showCoverage},
+		{http.MethodGet, "/service/unassigned", "assignments.queue", staff, s.listUnassigned},
+		{http.MethodPost, "/service/assignments", "assignments.create", staff, s.assignSpecialists},
+		{http.MethodPost, "/enterprises/:id/specialist", "assignments.update", staff, s.reassignSpecialist},
+		{http.MethodGet, "/service/specialists/:sid", "specialists.show", staff, s.showWorkload},
+		{http.MethodGet, "/service/days", "servicedays.list", readers, s.listServiceDays},
+		{http.MethodGet, "/service/days/new", "servicedays.new", staff, s.newServiceDay},
+		{http.MethodPost, "/service/days", "servicedays.create", staff, s.createServiceDay},
+		{http.MethodGet, "/service/days/:sdid", "servicedays.show", readers, s.showServiceDay},
+
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
 	}
 }
@@ -110,6 +129,9 @@ func (s *Server) healthz(c echo.Context) error {
 // home sends each role to where its work starts.
 func (s *Server) home(c echo.Context) error {
 	u := currentUser(c)
+	if u.Role == domain.RoleSpecialist {
+		return c.Redirect(http.StatusSeeOther, "/service/home")
+	}
 	if u.Role == domain.RoleEnterprise && u.EnterpriseID != nil {
 		return c.Redirect(http.StatusSeeOther, enterprisePath(*u.EnterpriseID))
 	}

@@ -22,6 +22,7 @@ type world struct {
 	own, other domain.Enterprise // in 浦东新区 (the district officer's) and 徐汇区
 	target     domain.User       // an account admin routes act on
 	decision   int64             // a decision record about own
+	service    serviceIDs        // a demand, service day and specialist in own's scope
 	clients    map[domain.Role]*client
 }
 
@@ -42,6 +43,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.target = w.user("target", domain.RoleCity, "", nil)
+	w.service = seedService(t, w.db, w.own.ID, spec.ID)
 	if err := w.db.W.Exec(`INSERT INTO tier_decisions (enterprise_id, kind, outcome, from_tier, to_tier, as_of, created_at)
 		VALUES (?, 'promotion', 'refused', 'base', 'innovative', '2026-06-30', CURRENT_TIMESTAMP)`, w.own.ID).Error; err != nil {
 		t.Fatal(err)
@@ -59,7 +61,8 @@ func newWorld(t *testing.T) *world {
 
 // path fills a route's parameters with records every role's scope includes where it can.
 func (w *world) path(r web.RouteInfo) string {
-	p := strings.NewReplacer(":id", fmt.Sprint(w.own.ID), ":year", "2025", ":uid", fmt.Sprint(w.target.ID), ":did", fmt.Sprint(w.decision), "*", "app.css").Replace(r.Path)
+	p := strings.NewReplacer(":id", fmt.Sprint(w.own.ID), ":year", "2025", ":uid", fmt.Sprint(w.target.ID), ":did", fmt.Sprint(w.decision),
+		":dmid", fmt.Sprint(w.service.demand), ":sdid", fmt.Sprint(w.service.day), ":sid", fmt.Sprint(w.service.specialist), "*", "app.css").Replace(r.Path)
 	if strings.Contains(p, ":") {
 		w.t.Fatalf("route %s has a parameter the matrix does not fill: add it to world.path", r.Path)
 	}

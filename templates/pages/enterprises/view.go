@@ -10,6 +10,7 @@ import (
 	"zjtx/internal/forms"
 	"zjtx/templates/components"
 	"zjtx/templates/layout"
+	"zjtx/templates/pages/service"
 )
 
 // ListFilter is the list's query as typed, echoed back into the filter form.
@@ -108,6 +109,7 @@ type DetailView struct {
 	CanEdit     bool
 	History     []components.AuditRow
 	Eligibility EligibilityView
+	Service     service.EnterprisePanel
 }
 
 // EligibilityView is the enterprise's assessment today and what the user may do with it.
