@@ -41,12 +41,31 @@ func CreateAccounts(ctx context.Context, db *store.DB) error {
 		return err
 	}
 	return db.Tx(ctx, func(tx *gorm.DB) error {
-		var served []int64
-		err := tx.Table("enterprises").Where("district_code = ?", DemoDistrict).
-			Order("CASE tier WHEN 'little_giant' THEN 0 WHEN 'specialized' THEN 1 WHEN 'innovative' THEN 2 ELSE 3 END").
-			Order("name").Limit(maxDemoAssignments).Pluck("id", &served).Error
-		if err != nil {
+		// Fill created the specialists (the demo one among them) with their portfolios:
+		// they get the demo password, and the demo specialist serves what Fill gave it.
+		if err := tx.Table("users").Where("role = ? AND password_hash = ''", string(domain.RoleSpecialist)).
+			Update("password_hash", hash).Error; err != nil {
 			return err
+		}
+		var existing domain.User
+		if err := tx.Table("users").Where("username = ?", "specialist").Limit(1).Find(&existing).Error; err != nil {
+			return err
+		}
+		var served []int64
+		if existing.ID != 0 {
+			if err := tx.Table("enterprises").Where("id IN (SELECT enterprise_id FROM assignments WHERE specialist_id = ? AND ended_at IS NULL)", existing.ID).
+				Order("CASE tier WHEN 'little_giant' THEN 0 WHEN 'specialized' THEN 1 WHEN 'innovative' THEN 2 ELSE 3 END").
+				Order("name").Limit(1).Pluck("id", &served).Error; err != nil {
+				return err
+			}
+		}
+		if existing.ID == 0 {
+			err := tx.Table("enterprises").Where("district_code = ?", DemoDistrict).
+				Order("CASE tier WHEN 'little_giant' THEN 0 WHEN 'specialized' THEN 1 WHEN 'innovative' THEN 2 ELSE 3 END").
+				Order("name").Limit(maxDemoAssignments).Pluck("id", &served).Error
+			if err != nil {
+				return err
+			}
 		}
 		if len(served) == 0 {
 			return fmt.Errorf("demo accounts: no enterprise in district %s; run Fill first", DemoDistrict)
@@ -57,6 +76,10 @@ func CreateAccounts(ctx context.Context, db *store.DB) error {
 		}
 		var specialistID int64
 		for _, a := range Accounts {
+			if a.Role == domain.RoleSpecialist && existing.ID != 0 {
+				specialistID = existing.ID
+				continue
+			}
 			u := domain.User{Username: a.Username, DisplayName: names[a.Role], PasswordHash: hash, Role: a.Role, Phone: "021-50000000"}
 			switch a.Role {
 			case domain.RoleDistrict, domain.RoleSpecialist:
@@ -70,6 +93,9 @@ func CreateAccounts(ctx context.Context, db *store.DB) error {
 			if a.Role == domain.RoleSpecialist {
 				specialistID = u.ID
 			}
+		}
+		if existing.ID != 0 {
+			return nil
 		}
 		now := tx.NowFunc()
 		rows := make([]map[string]any, len(served))

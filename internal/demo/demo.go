@@ -117,7 +117,14 @@ func Fill(ctx context.Context, db *store.DB, opt Options) (Stats, error) {
 		if n > 0 {
 			return fmt.Errorf("%w (%d)", ErrNotEmpty, n)
 		}
-		return d.insert(ctx, tx, db.Dialect, now)
+		if err := d.insert(ctx, tx, db.Dialect, now); err != nil {
+			return err
+		}
+		today := opt.Today
+		if today.IsZero() {
+			today = domain.DateOf(time.Now().In(shanghai))
+		}
+		return insertService(ctx, tx, db.Dialect, &d, opt.Seed, today, now)
 	})
 	if err != nil {
 		return Stats{}, err
