@@ -234,6 +234,11 @@ func navFor(u *domain.User) []layout.NavItem {
 			layout.NavItem{Section: "unassigned", Label: "待分配专员", Href: "/service/unassigned"},
 			layout.NavItem{Section: "service-days", Label: "专属服务日", Href: "/service/days"})
 	}
+	if staff.allows(u.Role) {
+		items = append(items,
+			layout.NavItem{Section: "listing", Label: "上市培育看板", Href: "/listing", Group: "上市培育"},
+			layout.NavItem{Section: "listing-activities", Label: "路演与培训", Href: "/listing/activities"})
+	}
 	if u.Role == domain.RoleAdmin {
 		items = append(items,
 			layout.NavItem{Section: "users", Label: "用户管理", Href: "/admin/users", Group: "系统管理"},

@@ -126,6 +126,9 @@ func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enter
 	if v.Service, err = s.servicePanel(c, e); err != nil {
 		return err
 	}
+	if v.Listing, err = s.listingSection(ctx, u, e, years); err != nil {
+		return err
+	}
 	if chk, err := domain.ParseUSCC(string(e.USCC)); err == nil {
 		v.USCCWarning = chk.Warning
 	}

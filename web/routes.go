@@ -88,6 +88,18 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/enterprises/:id/facts", "facts.edit", staff, s.editFacts},
 		{http.MethodPost, "/enterprises/:id/facts", "facts.update", staff, s.updateFacts},
 
+		// 改制上市培育库 (issue #7): staff read and move the pipeline; city level records events.
+		{http.MethodGet, "/listing", "listing.board", staff, s.showListingBoard},
+		{http.MethodGet, "/listing/table", "listing.table", staff, s.showListingTable},
+		{http.MethodGet, "/listing/funnel", "listing.funnel", staff, s.showListingFunnel},
+		{http.MethodGet, "/enterprises/:id/listing", "listing.show", staff, s.showListing},
+		{http.MethodPost, "/enterprises/:id/listing", "listing.update", staff, s.updateListing},
+		{http.MethodPost, "/enterprises/:id/listing/move", "listing.move", staff, s.moveListing},
+		{http.MethodGet, "/listing/activities", "activities.list", staff, s.listActivities},
+		{http.MethodGet, "/listing/activities/new", "activities.new", cityLevel, s.newActivity},
+		{http.MethodPost, "/listing/activities", "activities.create", cityLevel, s.createActivity},
+		{http.MethodGet, "/listing/activities/:aid", "activities.show", staff, s.showActivity},
+
 		{http.MethodGet, "/admin/users", "users.list", adminOnly, s.listUsers},
 		{http.MethodGet, "/admin/users/new", "users.new", adminOnly, s.newUser},
 		{http.MethodPost, "/admin/users", "users.create", adminOnly, s.createUser},

@@ -24,6 +24,8 @@ type world struct {
 	decision   int64             // a decision record about own
 	service    serviceIDs        // a demand, service day and specialist in own's scope
 	clients    map[domain.Role]*client
+
+	activity int64 // a roadshow own took part in
 }
 
 func newWorld(t *testing.T) *world {
@@ -49,6 +51,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.db.W.Raw("SELECT MAX(id) FROM tier_decisions").Scan(&w.decision)
+	w.activity = seedListing(t, w.db, w.own.ID)
 	w.clients = map[domain.Role]*client{
 		domain.RoleAdmin:      w.client,
 		domain.RoleCity:       w.as(w.user("city", domain.RoleCity, "", nil)),
@@ -63,6 +66,7 @@ func newWorld(t *testing.T) *world {
 func (w *world) path(r web.RouteInfo) string {
 	p := strings.NewReplacer(":id", fmt.Sprint(w.own.ID), ":year", "2025", ":uid", fmt.Sprint(w.target.ID), ":did", fmt.Sprint(w.decision),
 		":dmid", fmt.Sprint(w.service.demand), ":sdid", fmt.Sprint(w.service.day), ":sid", fmt.Sprint(w.service.specialist), "*", "app.css").Replace(r.Path)
+	p = strings.ReplaceAll(p, ":aid", fmt.Sprint(w.activity))
 	if strings.Contains(p, ":") {
 		w.t.Fatalf("route %s has a parameter the matrix does not fill: add it to world.path", r.Path)
 	}
