@@ -218,14 +218,19 @@ func navFor(u *domain.User) []layout.NavItem {
 			layout.NavItem{Section: "service-days", Label: "专属服务日", Href: "/service/days"})
 	case domain.RoleEnterprise:
 		if u.EnterpriseID != nil {
-			items = append(items, layout.NavItem{Section: "enterprises", Label: "本企业", Href: enterprisePath(*u.EnterpriseID), Group: "企业服务"})
+			items = append(items,
+				layout.NavItem{Section: "portal", Label: "企业首页", Href: "/portal", Group: "企业服务"},
+				layout.NavItem{Section: "requests", Label: "变更申请", Href: "/portal/requests"},
+				layout.NavItem{Section: "enterprises", Label: "本企业", Href: enterprisePath(*u.EnterpriseID)})
 		}
 	}
 	if staff.allows(u.Role) {
 		items = append(items,
 			layout.NavItem{Section: "applications", Label: "认定推荐队列", Href: "/tiers/applications", Group: "梯度认定"},
 			layout.NavItem{Section: "candidates", Label: "晋级候选", Href: "/tiers/candidates"},
-			layout.NavItem{Section: "review", Label: "到期复核", Href: "/tiers/review"})
+			layout.NavItem{Section: "review", Label: "到期复核", Href: "/tiers/review"},
+			layout.NavItem{Section: "review-requests", Label: "变更审核", Href: "/review", Group: "企业报送"},
+			layout.NavItem{Section: "annual", Label: "年报未报", Href: "/review/annual"})
 	}
 	if staff.allows(u.Role) {
 		items = append(items,
@@ -243,7 +248,8 @@ func navFor(u *domain.User) []layout.NavItem {
 		items = append(items,
 			layout.NavItem{Section: "users", Label: "用户管理", Href: "/admin/users", Group: "系统管理"},
 			layout.NavItem{Section: "audit", Label: "审计日志", Href: "/admin/audit"},
-			layout.NavItem{Section: "params", Label: "规则参数", Href: "/admin/parameters"})
+			layout.NavItem{Section: "params", Label: "规则参数", Href: "/admin/parameters"},
+			layout.NavItem{Section: "portal-fields", Label: "企业免审字段", Href: "/admin/portal-fields"})
 	}
 	items = append(items, layout.NavItem{Section: "password", Label: "修改密码", Href: "/account/password", Group: "账户"})
 	return items

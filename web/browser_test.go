@@ -182,9 +182,13 @@ func TestBrowserRolesHomeAndNav(t *testing.T) {
 				if err != nil || u.EnterpriseID == nil {
 					t.Fatalf("enterprise account: %v %v", err, u.EnterpriseID)
 				}
-				do(ctx, t, "own profile", chromedp.WaitVisible(chromedp.CSS(`[data-testid=uscc]`)))
-				if loc := location(ctx, t); !strings.HasSuffix(loc, fmt.Sprintf("/enterprises/%d", *u.EnterpriseID)) {
-					t.Errorf("landed on %s, want its own enterprise %d", loc, *u.EnterpriseID)
+				// An enterprise starts on its portal (issue #6); its registry page is in the menu.
+				do(ctx, t, "portal", chromedp.WaitVisible(chromedp.CSS(`[data-testid=annual]`)))
+				if loc := location(ctx, t); !strings.HasSuffix(loc, "/portal") {
+					t.Errorf("landed on %s, want the portal", loc)
+				}
+				if href := attr(ctx, t, `[data-testid=nav-enterprises]`, "href"); href != fmt.Sprintf("/enterprises/%d", *u.EnterpriseID) {
+					t.Errorf("本企业 links to %s, want its own enterprise %d", href, *u.EnterpriseID)
 				}
 			} else {
 				if acc.Role == domain.RoleSpecialist {

@@ -127,6 +127,25 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/service/days", "servicedays.create", staff, s.createServiceDay},
 		{http.MethodGet, "/service/days/:sdid", "servicedays.show", readers, s.showServiceDay},
 
+		{http.MethodGet, "/portal", "portal.home", enterpriseOnly, s.portalHome},
+		{http.MethodPost, "/portal/contact", "portal.contact", enterpriseOnly, s.updateContact},
+		{http.MethodGet, "/portal/requests", "portal.requests", enterpriseOnly, s.listOwnRequests},
+		{http.MethodGet, "/portal/requests/new", "portal.new", enterpriseOnly, s.newRequest},
+		{http.MethodPost, "/portal/requests", "portal.create", enterpriseOnly, s.createRequest},
+		{http.MethodGet, "/portal/requests/:rid", "portal.show", enterpriseOnly, s.showRequest},
+		{http.MethodGet, "/portal/requests/:rid/edit", "portal.edit", enterpriseOnly, s.editRequest},
+		{http.MethodPost, "/portal/requests/:rid", "portal.update", enterpriseOnly, s.updateRequest},
+		{http.MethodPost, "/portal/requests/:rid/submit", "portal.submit", enterpriseOnly, s.submitRequest},
+		{http.MethodPost, "/portal/requests/:rid/files", "portal.upload", enterpriseOnly, s.uploadEvidence},
+		{http.MethodGet, "/requests/:rid/files/:fid", "requests.file", evidenceReaders, s.downloadEvidence},
+		{http.MethodGet, "/review", "review.list", staff, s.listReviewQueue},
+		{http.MethodGet, "/review/annual", "review.annual", staff, s.listAnnualMissing},
+		{http.MethodGet, "/review/:rid", "review.show", staff, s.showReview},
+		{http.MethodPost, "/review/:rid/approve", "review.approve", staff, s.approveRequest},
+		{http.MethodPost, "/review/:rid/return", "review.return", staff, s.returnRequest},
+		{http.MethodGet, "/admin/portal-fields", "policy.edit", adminOnly, s.editFieldPolicy},
+		{http.MethodPost, "/admin/portal-fields", "policy.update", adminOnly, s.updateFieldPolicy},
+
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
 	}
 }
@@ -145,7 +164,7 @@ func (s *Server) home(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/service/home")
 	}
 	if u.Role == domain.RoleEnterprise && u.EnterpriseID != nil {
-		return c.Redirect(http.StatusSeeOther, enterprisePath(*u.EnterpriseID))
+		return c.Redirect(http.StatusSeeOther, "/portal")
 	}
 	return c.Redirect(http.StatusSeeOther, "/enterprises")
 }

@@ -19,10 +19,12 @@ import (
 // world is a small registry with one account per role.
 type world struct {
 	*testApp
-	own, other domain.Enterprise // in 浦东新区 (the district officer's) and 徐汇区
-	target     domain.User       // an account admin routes act on
-	decision   int64             // a decision record about own
-	service    serviceIDs        // a demand, service day and specialist in own's scope
+	own, other domain.Enterprise    // in 浦东新区 (the district officer's) and 徐汇区
+	target     domain.User          // an account admin routes act on
+	decision   int64                // a decision record about own
+	service    serviceIDs           // a demand, service day and specialist in own's scope
+	request    domain.UpdateRequest // a submitted update request of own, with an evidence file
+	file       int64
 	clients    map[domain.Role]*client
 
 	activity int64 // a roadshow own took part in
@@ -52,6 +54,7 @@ func newWorld(t *testing.T) *world {
 	}
 	w.db.W.Raw("SELECT MAX(id) FROM tier_decisions").Scan(&w.decision)
 	w.activity = seedListing(t, w.db, w.own.ID)
+	w.request, w.file = seedRequest(t, w.db, w.own)
 	w.clients = map[domain.Role]*client{
 		domain.RoleAdmin:      w.client,
 		domain.RoleCity:       w.as(w.user("city", domain.RoleCity, "", nil)),
@@ -65,7 +68,8 @@ func newWorld(t *testing.T) *world {
 // path fills a route's parameters with records every role's scope includes where it can.
 func (w *world) path(r web.RouteInfo) string {
 	p := strings.NewReplacer(":id", fmt.Sprint(w.own.ID), ":year", "2025", ":uid", fmt.Sprint(w.target.ID), ":did", fmt.Sprint(w.decision),
-		":dmid", fmt.Sprint(w.service.demand), ":sdid", fmt.Sprint(w.service.day), ":sid", fmt.Sprint(w.service.specialist), "*", "app.css").Replace(r.Path)
+		":dmid", fmt.Sprint(w.service.demand), ":sdid", fmt.Sprint(w.service.day), ":sid", fmt.Sprint(w.service.specialist),
+		":rid", fmt.Sprint(w.request.ID), ":fid", fmt.Sprint(w.file), "*", "app.css").Replace(r.Path)
 	p = strings.ReplaceAll(p, ":aid", fmt.Sprint(w.activity))
 	if strings.Contains(p, ":") {
 		w.t.Fatalf("route %s has a parameter the matrix does not fill: add it to world.path", r.Path)
