@@ -576,7 +576,11 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 // DueSoon lists open demands of a specialist's current enterprises due by until (overdue included), soonest first.
 func (s *Service) DueSoon(ctx context.Context, specialistID int64, until domain.Date, limit int) ([]DemandRow, error) {
 	var ds []DemandRow
-	err := onScope(s.demandRows(s.db.R.WithContext(ctx)), tDemands, domain.Scope{SpecialistID: specialistID}).
+	// CROSS JOIN keeps SQLite driving from the specialist's few assignments instead of
+	// walking every open demand in due order; PostgreSQL plans it as an ordinary join.
+	err := s.db.R.WithContext(ctx).Table(tAssignments).Select("demands.*, enterprises.name AS enterprise_name").
+		Joins("CROSS JOIN demands").Joins("JOIN enterprises ON enterprises.id = demands.enterprise_id").
+		Where("demands.enterprise_id = assignments.enterprise_id AND assignments.specialist_id = ? AND assignments.ended_at IS NULL", specialistID).
 		Where("demands.is_open = ? AND demands.due_on <= ?", true, until).
 		Order("demands.due_on").Order("demands.id").Limit(limit).Find(&ds).Error
 	return ds, err
