@@ -124,7 +124,10 @@ func Fill(ctx context.Context, db *store.DB, opt Options) (Stats, error) {
 		if today.IsZero() {
 			today = domain.DateOf(time.Now().In(shanghai))
 		}
-		return insertService(ctx, tx, db.Dialect, &d, opt.Seed, today, now)
+		if err := insertService(ctx, tx, db.Dialect, &d, opt.Seed, today, now); err != nil {
+			return err
+		}
+		return insertListing(ctx, tx, db.Dialect, &d, opt.Seed, today, now)
 	})
 	if err != nil {
 		return Stats{}, err
