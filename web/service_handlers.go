@@ -131,7 +131,7 @@ func (s *Server) visitOptions(c echo.Context, v *service.VisitFormView, wanted s
 	if u.Role == domain.RoleSpecialist {
 		daysScope = domain.Scope{District: u.DistrictCode, All: u.DistrictCode == ""}
 	}
-	v.ServiceDays, err = s.svc().ServiceDays(ctx, daysScope, 20)
+	v.ServiceDays, err = s.svc().RecentServiceDays(ctx, daysScope, 20)
 	return err
 }
 
@@ -570,7 +570,7 @@ func (s *Server) reassignSpecialist(c echo.Context) error {
 // ---- Service days ----
 
 func (s *Server) listServiceDays(c echo.Context) error {
-	days, err := s.svc().ServiceDays(c.Request().Context(), s.daysScope(c), 200)
+	days, err := s.svc().ServiceDays(c.Request().Context(), s.daysScope(c), 60)
 	if err != nil {
 		return err
 	}

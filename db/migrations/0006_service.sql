@@ -57,6 +57,7 @@ CREATE TABLE demands (
 CREATE INDEX demands_open_due ON demands (is_open, due_on);
 CREATE INDEX demands_district_open_due ON demands (district_code, is_open, due_on);
 CREATE INDEX demands_status_due ON demands (status, due_on);
+CREATE INDEX demands_category_open_due ON demands (category, is_open, due_on);
 CREATE INDEX demands_district_status_due ON demands (district_code, status, due_on);
 -- Per enterprise: open demands and their due dates (workbench, enterprise page). With
 -- is_open and due_on in it the planner prefers it to the board's (is_open, due_on) index.

@@ -709,6 +709,17 @@ func (s *Service) ServiceDays(ctx context.Context, sc domain.Scope, limit int) (
 	return rows, err
 }
 
+// RecentServiceDays lists service days for pickers, newest first, without the counts.
+func (s *Service) RecentServiceDays(ctx context.Context, sc domain.Scope, limit int) ([]ServiceDayRow, error) {
+	var rows []ServiceDayRow
+	q := s.db.R.WithContext(ctx).Table(tServiceDays)
+	if !sc.All && sc.District != "" {
+		q = q.Where("district_code IN ?", []string{sc.District, ""})
+	}
+	err := q.Order("held_on DESC").Order("id DESC").Limit(limit).Find(&rows).Error
+	return rows, err
+}
+
 // ServiceDay loads one service day.
 func (s *Service) ServiceDay(ctx context.Context, id int64) (domain.ServiceDay, error) {
 	var d domain.ServiceDay
