@@ -287,7 +287,16 @@ type ListingCard struct {
 const cardColumns = "listing_pipelines.*, enterprises.name, enterprises.uscc, enterprises.district_code, enterprises.tier"
 
 func (s *Listing) filtered(ctx context.Context, f ListingFilter) *gorm.DB {
-	q := s.db.R.WithContext(ctx).Table(tPipelines).Joins("JOIN enterprises ON enterprises.id = listing_pipelines.enterprise_id")
+	return s.filter(ctx, f, true)
+}
+
+// filter builds the pipeline query; the enterprises join is left out when nothing needs it
+// (counts over the whole city), which keeps the funnel off the 200k-row table.
+func (s *Listing) filter(ctx context.Context, f ListingFilter, withEnterprises bool) *gorm.DB {
+	q := s.db.R.WithContext(ctx).Table(tPipelines)
+	if withEnterprises || !f.Scope.All || f.District != "" || f.Tier != "" {
+		q = q.Joins("JOIN enterprises ON enterprises.id = listing_pipelines.enterprise_id")
+	}
 	q = applyScope(q, f.Scope)
 	if f.District != "" {
 		q = q.Where("enterprises.district_code = ?", f.District)
@@ -337,7 +346,7 @@ func (s *Listing) Board(ctx context.Context, f ListingFilter) ([]BoardColumn, er
 		Stage string
 		N     int64
 	}
-	if err := s.filtered(ctx, f).Select("listing_pipelines.stage AS stage, COUNT(*) AS n").Group("listing_pipelines.stage").Scan(&counts).Error; err != nil {
+	if err := s.filter(ctx, f, false).Select("listing_pipelines.stage AS stage, COUNT(*) AS n").Group("listing_pipelines.stage").Scan(&counts).Error; err != nil {
 		return nil, err
 	}
 	byStage := map[domain.ListingStage]int64{}
@@ -411,15 +420,17 @@ func (s *Listing) Funnel(ctx context.Context, f ListingFilter, asOf domain.Date)
 		EnterpriseID int64
 		Stage        string
 	}
-	if err := s.filtered(ctx, f).Select("listing_pipelines.enterprise_id, listing_pipelines.stage").
+	if err := s.filter(ctx, f, false).Select("listing_pipelines.enterprise_id, listing_pipelines.stage").
 		Order("listing_pipelines.enterprise_id").Scan(&ps).Error; err != nil {
 		return domain.Funnel{}, err
 	}
 	var evs []domain.ListingEvent
-	sub := s.filtered(ctx, f).Select("listing_pipelines.enterprise_id")
-	if err := s.db.R.WithContext(ctx).Table(tListEvents).Select("enterprise_id", "kind", "to_stage", "on_date", "id").
-		Where("kind <> ? AND enterprise_id IN (?)", string(domain.MoveMarket), sub).
-		Order("enterprise_id").Order("on_date").Order("id").Find(&evs).Error; err != nil {
+	q := s.db.R.WithContext(ctx).Table(tListEvents).Select("enterprise_id", "kind", "to_stage", "on_date", "id").
+		Where("kind <> ?", string(domain.MoveMarket))
+	if !f.Scope.All || f.District != "" || f.Tier != "" || f.Board != "" {
+		q = q.Where("enterprise_id IN (?)", s.filter(ctx, f, false).Select("listing_pipelines.enterprise_id"))
+	}
+	if err := q.Order("enterprise_id").Order("on_date").Order("id").Find(&evs).Error; err != nil {
 		return domain.Funnel{}, err
 	}
 	in := make([]domain.FunnelInput, len(ps))
