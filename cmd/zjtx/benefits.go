@@ -179,8 +179,8 @@ func runBenefits(ctx context.Context, args []string, e env) error {
 	}
 	rep.Elapsed = float64(time.Since(start).Milliseconds()) / 1000
 	w := bufio.NewWriterSize(e.stdout, 1<<16)
+	// Compact: a registry-wide report runs to hundreds of thousands of matches.
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(rep); err != nil {
 		return err

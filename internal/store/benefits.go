@@ -239,6 +239,7 @@ type CandidateFilter struct {
 	AboveScaleSince []int
 	Tiers           []domain.Tier
 	SME             bool
+	all             bool // no prefilter: every enterprise in scope
 }
 
 const benefitColumns = "id, uscc, name, district_code, industry_group, tier, tier_valid_until, size, above_scale, above_scale_since"
@@ -265,14 +266,17 @@ func (s *Benefits) CandidatesAfter(ctx context.Context, f CandidateFilter, after
 	if f.SME {
 		ors, args = append(ors, "size IN ?"), append(args, []string{string(domain.SizeMicro), string(domain.SizeSmall), string(domain.SizeMedium)})
 	}
-	if len(ors) == 0 {
+	if len(ors) == 0 && !f.all {
 		return nil, nil
 	}
-	where := ors[0]
-	for _, o := range ors[1:] {
-		where += " OR " + o
+	if len(ors) > 0 {
+		where := ors[0]
+		for _, o := range ors[1:] {
+			where += " OR " + o
+		}
+		q = q.Where("("+where+")", args...)
 	}
-	rows, err := q.Where("("+where+")", args...).Order("id").Limit(limit).Rows()
+	rows, err := q.Order("id").Limit(limit).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -402,27 +406,57 @@ func InputOf(e domain.Enterprise, years []domain.YearFigures, facts domain.Enter
 const ScanBatch = 2000
 
 // Scan walks the enterprises the need selects (within the filter's scope and district) in id
-// order, a batch at a time, enriched for award year y, and calls fn with each batch.
+// order, a batch at a time, enriched for award year y, and calls fn with each batch. One
+// goroutine reads the next batch of profiles while the current one is enriched and matched.
 func (s *Benefits) Scan(ctx context.Context, f CandidateFilter, need benefits.Need, y int, fn func([]benefits.Input) error) error {
 	f.AboveScaleSince, f.Tiers, f.SME = need.AboveScaleSince, need.Tiers, need.SME
-	var after int64
-	for {
+	if need.SME {
+		// Nearly every enterprise is an SME: filtering costs more than it saves.
+		f.AboveScaleSince, f.Tiers, f.SME = nil, nil, false
+		f.all = true
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// go-sqlite3 starts a goroutine per row read under a cancellable context; cancellation
+	// is checked between batches instead.
+	qctx := context.WithoutCancel(ctx)
+	type page struct {
+		ins []benefits.Input
+		err error
+	}
+	pages := make(chan page, 2)
+	go func() {
+		defer close(pages)
+		var after int64
+		for ctx.Err() == nil {
+			ins, err := s.CandidatesAfter(qctx, f, after, ScanBatch)
+			if err != nil || len(ins) == 0 {
+				if err != nil {
+					pages <- page{err: err}
+				}
+				return
+			}
+			after = ins[len(ins)-1].EnterpriseID
+			select {
+			case pages <- page{ins: ins}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for p := range pages {
+		if p.err != nil {
+			return p.err
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// go-sqlite3 starts a goroutine per row read under a cancellable context; cancellation
-		// is checked between batches instead.
-		qctx := context.WithoutCancel(ctx)
-		ins, err := s.CandidatesAfter(qctx, f, after, ScanBatch)
-		if err != nil || len(ins) == 0 {
+		if err := s.Enrich(qctx, p.ins, func(in *benefits.Input) bool { return benefits.NeedsYears(in, y) }); err != nil {
 			return err
 		}
-		after = ins[len(ins)-1].EnterpriseID
-		if err := s.Enrich(qctx, ins, func(in *benefits.Input) bool { return benefits.NeedsYears(in, y) }); err != nil {
-			return err
-		}
-		if err := fn(ins); err != nil {
+		if err := fn(p.ins); err != nil {
 			return err
 		}
 	}
+	return ctx.Err()
 }
