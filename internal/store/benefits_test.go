@@ -76,8 +76,24 @@ func TestBenefitGrantsAndScan(t *testing.T) {
 		if o := outcome(got[b.ID], benefits.B03LittleGiant); o != benefits.Matched {
 			t.Errorf("B B03 (certification from tier history, years loaded): %s", o)
 		}
-		if _, ok := got[c.ID]; ok {
-			t.Errorf("C (base, not 规上, size unknown) should be skipped by the prefilter")
+		for _, r := range got[c.ID] {
+			if r.Outcome == benefits.Matched {
+				t.Errorf("C (base, not 规上, size unknown) matched %s", r.Rule.ID)
+			}
+		}
+		// One benefit: the prefilter reads only its candidates.
+		seen := 0
+		if err := bs.Scan(ctx, store.CandidateFilter{Scope: domain.Scope{All: true}}, snap.NeedFor([]string{benefits.B02First}, 2025), 2025,
+			func(ins []benefits.Input) error {
+				for _, in := range ins {
+					seen++
+					if in.EnterpriseID != a.ID {
+						t.Errorf("prefilter let %d through", in.EnterpriseID)
+					}
+				}
+				return nil
+			}); err != nil || seen != 1 {
+			t.Errorf("prefiltered scan: %d seen, %v", seen, err)
 		}
 		if got := scan("310104"); len(got) != 1 || got[b.ID] == nil {
 			t.Errorf("district filter: %v", got)
