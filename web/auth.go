@@ -244,12 +244,23 @@ func navFor(u *domain.User) []layout.NavItem {
 			layout.NavItem{Section: "listing", Label: "上市培育看板", Href: "/listing", Group: "上市培育"},
 			layout.NavItem{Section: "listing-activities", Label: "路演与培训", Href: "/listing/activities"})
 	}
+	if readers.allows(u.Role) {
+		items = append(items, layout.NavItem{Section: "benefits", Label: "免申即享名单", Href: "/benefits", Group: "政策匹配"})
+		if calcUsers.allows(u.Role) {
+			items = append(items, layout.NavItem{Section: "benefits-calc", Label: "补贴测算", Href: "/benefits/calculator"})
+		}
+	} else if u.Role == domain.RoleEnterprise && u.EnterpriseID != nil {
+		items = append(items,
+			layout.NavItem{Section: "benefits-mine", Label: "可享政策", Href: enterprisePath(*u.EnterpriseID) + "/benefits", Group: "政策匹配"},
+			layout.NavItem{Section: "benefits-calc", Label: "补贴测算", Href: "/benefits/calculator"})
+	}
 	if u.Role == domain.RoleAdmin {
 		items = append(items,
 			layout.NavItem{Section: "users", Label: "用户管理", Href: "/admin/users", Group: "系统管理"},
 			layout.NavItem{Section: "audit", Label: "审计日志", Href: "/admin/audit"},
 			layout.NavItem{Section: "params", Label: "规则参数", Href: "/admin/parameters"},
-			layout.NavItem{Section: "portal-fields", Label: "企业免审字段", Href: "/admin/portal-fields"})
+			layout.NavItem{Section: "portal-fields", Label: "企业免审字段", Href: "/admin/portal-fields"},
+			layout.NavItem{Section: "benefit-params", Label: "政策匹配参数", Href: "/admin/benefit-parameters"})
 	}
 	items = append(items, layout.NavItem{Section: "password", Label: "修改密码", Href: "/account/password", Group: "账户"})
 	return items

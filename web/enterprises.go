@@ -129,6 +129,9 @@ func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enter
 	if v.Listing, err = s.listingSection(ctx, u, e, years); err != nil {
 		return err
 	}
+	if v.Benefits, err = s.enterpriseBenefits(c, a.Record, events, false); err != nil {
+		return err
+	}
 	if chk, err := domain.ParseUSCC(string(e.USCC)); err == nil {
 		v.USCCWarning = chk.Warning
 	}

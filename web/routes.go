@@ -22,6 +22,8 @@ var (
 	readers   = roles(domain.RoleAdmin, domain.RoleCity, domain.RoleDistrict, domain.RoleSpecialist)
 	adminOnly = roles(domain.RoleAdmin)
 	cityLevel = roles(domain.RoleAdmin, domain.RoleCity)
+	// calcUsers may use the benefit calculators: staff, and an enterprise for itself.
+	calcUsers = roles(domain.RoleAdmin, domain.RoleCity, domain.RoleDistrict, domain.RoleEnterprise)
 	// specialistOnly: the 服务专员's own workbench.
 	specialistOnly = roles(domain.RoleSpecialist)
 )
@@ -145,6 +147,15 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/review/:rid/return", "review.return", staff, s.returnRequest},
 		{http.MethodGet, "/admin/portal-fields", "policy.edit", adminOnly, s.editFieldPolicy},
 		{http.MethodPost, "/admin/portal-fields", "policy.update", adminOnly, s.updateFieldPolicy},
+
+		{http.MethodGet, "/benefits", "benefits.list", readers, s.listBenefits},
+		{http.MethodGet, "/benefits/export", "benefits.export", readers, s.exportBenefits},
+		{http.MethodGet, "/benefits/calculator", "benefits.calc", calcUsers, s.showCalculator},
+		{http.MethodPost, "/benefits/calculator", "benefits.calc.run", calcUsers, s.runCalculator},
+		{http.MethodGet, "/enterprises/:id/benefits", "benefits.enterprise", loggedIn, s.showEnterpriseBenefits},
+		{http.MethodPost, "/enterprises/:id/benefits/grants", "benefits.grant", staff, s.createGrant},
+		{http.MethodGet, "/admin/benefit-parameters", "benefits.params", adminOnly, s.listBenefitParams},
+		{http.MethodPost, "/admin/benefit-parameters", "benefits.params.create", adminOnly, s.createBenefitParam},
 
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
 	}

@@ -10,6 +10,7 @@ import (
 	"zjtx/internal/forms"
 	"zjtx/templates/components"
 	"zjtx/templates/layout"
+	"zjtx/templates/pages/benefits"
 	"zjtx/templates/pages/listing"
 	"zjtx/templates/pages/service"
 )
@@ -111,7 +112,8 @@ type DetailView struct {
 	History     []components.AuditRow
 	Eligibility EligibilityView
 	Service     service.EnterprisePanel
-	Listing     listing.Section // 上市培育
+	Listing     listing.Section      // 上市培育
+	Benefits    benefits.SectionView // 政策匹配（免申即享）
 }
 
 // EligibilityView is the enterprise's assessment today and what the user may do with it.
