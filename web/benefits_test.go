@@ -107,6 +107,15 @@ func TestEnterprisePageShowsBenefitMatches(t *testing.T) {
 		t.Error("an enterprise cannot record grants")
 	}
 	wantStatus(t, ent.get(enterprisePathT(inn.ID)+"/benefits"), http.StatusNotFound)
+	// The portal shows the same matches with their reasons.
+	r = ent.get("/portal")
+	wantStatus(t, r, http.StatusOK)
+	if o, amt, _ := benefitCard(r, "B02-first-above-scale"); o != "matched" || amt != "最高 50 万元" {
+		t.Errorf("portal B02: %q %q", o, amt)
+	}
+	if r.doc.Find(`[data-benefit="B02-first-above-scale"] [data-testid="benefit-condition"]`).Length() < 3 {
+		t.Error("portal: no reasons")
+	}
 }
 
 func TestBenefitGrantsListsAndExport(t *testing.T) {

@@ -108,6 +108,14 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 			v.Direct = append(v.Direct, portal.DirectField{Key: f.Key, Label: f.Label, Value: val})
 		}
 	}
+	events, err := s.enterprises.TierEvents(ctx, id)
+	if err != nil {
+		return err
+	}
+	if v.Benefits, err = s.enterpriseBenefits(c, a.Record, events, false); err != nil {
+		return err
+	}
+	v.Benefits.BasePath = "/portal"
 	return render(c, status, portal.HomePage(v))
 }
 

@@ -10,6 +10,7 @@ import (
 	"zjtx/internal/domain/eligibility"
 	"zjtx/internal/forms"
 	"zjtx/templates/layout"
+	"zjtx/templates/pages/benefits"
 )
 
 // Contact is a person to reach.
@@ -57,6 +58,7 @@ type HomeView struct {
 	Direct       []DirectField
 	DirectErrors domain.FieldErrors
 	Version      string
+	Benefits     benefits.SectionView // 政策匹配（免申即享）
 }
 
 // FormView is the update-request form: review fields of the profile and one year of figures.
