@@ -225,6 +225,12 @@ func navFor(u *domain.User) []layout.NavItem {
 		}
 	}
 	if staff.allows(u.Role) {
+		items = append(items, layout.NavItem{Section: "dashboard", Label: "数据看板", Href: "/dashboard", Group: "数据看板"})
+		if cityLevel.allows(u.Role) {
+			items = append(items, layout.NavItem{Section: "evaluation", Label: "区级评价", Href: "/dashboard/evaluation"})
+		}
+	}
+	if staff.allows(u.Role) {
 		items = append(items,
 			layout.NavItem{Section: "applications", Label: "认定推荐队列", Href: "/tiers/applications", Group: "梯度认定"},
 			layout.NavItem{Section: "candidates", Label: "晋级候选", Href: "/tiers/candidates"},

@@ -157,6 +157,12 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/admin/benefit-parameters", "benefits.params", adminOnly, s.listBenefitParams},
 		{http.MethodPost, "/admin/benefit-parameters", "benefits.params.create", adminOnly, s.createBenefitParam},
 
+		// 数据看板与区级评价 (issue #9)
+		{http.MethodGet, "/dashboard", "dashboard.show", staff, s.showDashboard},
+		{http.MethodGet, "/dashboard/evaluation", "evaluation.show", cityLevel, s.showEvaluation},
+		{http.MethodGet, "/dashboard/evaluation/export", "evaluation.export", cityLevel, s.exportEvaluation},
+		{http.MethodPost, "/dashboard/evaluation/weights", "evaluation.weights", adminOnly, s.updateWeights},
+
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
 	}
 }
@@ -176,6 +182,9 @@ func (s *Server) home(c echo.Context) error {
 	}
 	if u.Role == domain.RoleEnterprise && u.EnterpriseID != nil {
 		return c.Redirect(http.StatusSeeOther, "/portal")
+	}
+	if staff.allows(u.Role) {
+		return c.Redirect(http.StatusSeeOther, "/dashboard") // city-wide, or the officer's district
 	}
 	return c.Redirect(http.StatusSeeOther, "/enterprises")
 }

@@ -25,6 +25,7 @@ type Meta struct {
 	UserName  string
 	RoleLabel string
 	Nav       []NavItem
+	Scripts   []string // extra static scripts this page loads (names under static/), deferred
 }
 
 // Crumb is one step of the breadcrumb above the title.

@@ -1,0 +1,118 @@
+package dashboard
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"zjtx/internal/domain"
+	"zjtx/internal/store"
+)
+
+// TTL is how stale a dashboard may be: a page shows figures computed at most TTL ago
+// (plus one computation's time while a refresh runs in the background).
+const TTL = 60 * time.Second
+
+// Cache keeps computed dashboards per scope (district, "" for the city) and day.
+// A fresh entry is served as is; a stale one is served while one goroutine recomputes
+// it (so no viewer waits for the GROUP BYs once a scope has been computed); a missing
+// one is computed by the first viewer while the others wait for that same computation.
+type Cache struct {
+	db  *store.DB
+	ttl time.Duration
+	now func() time.Time
+
+	mu      sync.Mutex
+	entries map[cacheKey]*entry
+}
+
+type cacheKey struct {
+	district string
+	day      domain.Date
+}
+
+type entry struct {
+	ready   chan struct{} // closed once data or err is set the first time
+	data    *Data
+	err     error
+	at      time.Time
+	running bool
+}
+
+// NewCache makes a cache over db with the given TTL (0 means TTL).
+func NewCache(db *store.DB, ttl time.Duration) *Cache {
+	if ttl == 0 {
+		ttl = TTL
+	}
+	return &Cache{db: db, ttl: ttl, now: time.Now, entries: map[cacheKey]*entry{}}
+}
+
+// Get returns the dashboard of district ("" = city) as of today.
+func (c *Cache) Get(ctx context.Context, district string, today domain.Date) (*Data, time.Time, error) {
+	k := cacheKey{district, today}
+	c.mu.Lock()
+	e := c.entries[k]
+	if e == nil {
+		e = &entry{ready: make(chan struct{}), running: true}
+		c.entries[k] = e
+		c.dropOldDays(today)
+		c.mu.Unlock()
+		c.refresh(context.WithoutCancel(ctx), k, e)
+	} else {
+		if !e.running && e.data != nil && c.now().Sub(e.at) > c.ttl {
+			e.running = true
+			go c.refresh(context.WithoutCancel(ctx), k, e)
+		}
+		c.mu.Unlock()
+	}
+	select {
+	case <-e.ready:
+	case <-ctx.Done():
+		return nil, time.Time{}, ctx.Err()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.data == nil {
+		err := e.err
+		delete(c.entries, k) // the next viewer tries again
+		return nil, time.Time{}, err
+	}
+	return e.data, e.at, nil
+}
+
+func (c *Cache) refresh(ctx context.Context, k cacheKey, e *entry) {
+	d, err := Compute(ctx, c.db, k.district, k.day)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.running = false
+	if err == nil {
+		e.data, e.at, e.err = d, c.now(), nil
+	} else if e.data == nil {
+		e.err = err
+	}
+	select {
+	case <-e.ready:
+	default:
+		close(e.ready)
+	}
+}
+
+// dropOldDays forgets entries of earlier days (called with mu held).
+func (c *Cache) dropOldDays(today domain.Date) {
+	for k, e := range c.entries {
+		if k.day != today && !e.running {
+			delete(c.entries, k)
+		}
+	}
+}
+
+// Invalidate forgets every entry, e.g. after a write a viewer must see at once.
+func (c *Cache) Invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.entries {
+		if !e.running {
+			delete(c.entries, k)
+		}
+	}
+}
