@@ -263,5 +263,3 @@ func (s *Server) exportEvaluation(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="district-evaluation-%d.csv"`, y))
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
-
-

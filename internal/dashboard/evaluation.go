@@ -136,12 +136,12 @@ type DistrictScore struct {
 	Total      float64
 	Scores     map[string]Score
 	// the counts behind the raw values
-	SpecPrev, SpecEnd          int64
-	Matched, Granted           int64
-	CovTotal, CovVisited       int64
-	Raised, Closed             int64
-	Rated, Satisfied           int64
-	MedianDays                 int
+	SpecPrev, SpecEnd    int64
+	Matched, Granted     int64
+	CovTotal, CovVisited int64
+	Raised, Closed       int64
+	Rated, Satisfied     int64
+	MedianDays           int
 }
 
 // Evaluation is one year's ranking of the 16 districts.
@@ -204,7 +204,7 @@ func Evaluate(ctx context.Context, db *store.DB, y int, today domain.Date, w Wei
 	}
 	// the same expression (no placeholder) in SELECT and GROUP BY, as PostgreSQL requires
 	daysExpr := "CASE WHEN status = '" + string(domain.DemandClosed) + "' AND closed_on IS NOT NULL THEN " + days + " END"
-	if err := r.Table("demands").Select("district_code, status, satisfaction, " + daysExpr + " AS days, COUNT(*) AS n").
+	if err := r.Table("demands").Select("district_code, status, satisfaction, "+daysExpr+" AS days, COUNT(*) AS n").
 		Where("raised_on >= ? AND raised_on <= ?", from, to).
 		Group("district_code, status, satisfaction, " + daysExpr).
 		Find(&dem).Error; err != nil {
