@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"zjtx/internal/domain"
+	"zjtx/internal/metrics"
 	"zjtx/internal/store"
 	"zjtx/internal/tiers"
 )
@@ -25,6 +26,8 @@ type Config struct {
 	// reverse proxy that overwrites it; otherwise clients could forge their address
 	// and escape login throttling).
 	TrustProxy bool
+	// Metrics, when set, counts and times every request by echo route path and status.
+	Metrics *metrics.Metrics
 }
 
 // Server holds the handlers' dependencies.
@@ -70,6 +73,9 @@ func New(cfg Config) *echo.Echo {
 	}
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
+	if cfg.Metrics != nil {
+		e.Use(cfg.Metrics.Middleware)
+	}
 	e.Use(s.requestLog)
 	e.Use(middleware.Recover())
 	e.Use(s.securityHeaders)
@@ -89,6 +95,10 @@ func (s *Server) today() domain.Date { return domain.DateOf(s.now().In(shanghai)
 func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		// The id also reaches the store's slow-query and SQL-error log lines.
+		if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+			c.SetRequest(c.Request().WithContext(store.WithRequestID(c.Request().Context(), id)))
+		}
 		err := next(c)
 		if err != nil {
 			c.Error(err) // write the response now so the status below is the real one

@@ -23,6 +23,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	n := fs.Int("enterprises", 2000, "number of enterprises to generate")
 	seed := fs.Int64("seed", 1, "random seed: the same seed and date give the same data")
 	todayFlag := fs.String("today", "", "reference date YYYY-MM-DD (default: today in Shanghai)")
+	accounts := fs.Bool("accounts", false, "also create the demo accounts (password demo-zjtx), e.g. for a load run")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -51,6 +52,11 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	if err != nil {
 		return err
+	}
+	if *accounts {
+		if err := demo.CreateAccounts(ctx, db); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(e.stdout, "已生成演示数据：%d 家企业（%s %d · %s %d · %s %d · %s %d），%d 条年度数据，%d 条梯度记录，用时 %s\n",
 		stats.Enterprises,

@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 	_ "time/tzdata" // "today" is Shanghai's date even on hosts without zoneinfo
 
 	"zjtx/internal/domain"
+	"zjtx/internal/metrics"
 	"zjtx/internal/store"
 	"zjtx/internal/tiers"
 	"zjtx/web"
@@ -35,7 +37,13 @@ func newLogger(e env) *slog.Logger {
 
 // openDB opens and migrates the database named by dsn.
 func openDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(dsn, store.Options{Logger: log})
+	return openDBWith(ctx, dsn, store.Options{Logger: log})
+}
+
+// openDBWith is openDB with explicit store options.
+func openDBWith(ctx context.Context, dsn string, opt store.Options) (*store.DB, error) {
+	log := opt.Logger
+	db, err := store.Open(dsn, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +65,22 @@ func runServe(ctx context.Context, args []string, e env) error {
 	dsn := fs.String("db", defaultDB(e), "SQLite file, or a postgres:// URL (env ZJTX_DB)")
 	demoFlag := fs.Bool("demo", false, "fill an empty database with demo data on start")
 	trustProxy := fs.Bool("trust-proxy", envOr(e, "ZJTX_TRUST_PROXY", "") == "1", "take client address and scheme from X-Forwarded-* (only behind a proxy that sets them)")
+	metricsAddr := fs.String("metrics-addr", envOr(e, "ZJTX_METRICS_ADDR", ""), "serve Prometheus /metrics on this separate address, e.g. 127.0.0.1:9090 (env ZJTX_METRICS_ADDR; off when empty)")
+	slowDefault, err := time.ParseDuration(envOr(e, "ZJTX_SLOW_QUERY", store.DefaultSlowThreshold.String()))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zjtx serve: ZJTX_SLOW_QUERY: %v\n", err)
+		return errUsage
+	}
+	slow := fs.Duration("slow-query", slowDefault, "log SQL statements slower than this, with the request id (env ZJTX_SLOW_QUERY; 0 turns it off)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
 	log := newLogger(e)
-	db, err := openDB(ctx, *dsn, log)
+	threshold := *slow
+	if threshold <= 0 {
+		threshold = -1 // store.Options: negative is off, zero is the default
+	}
+	db, err := openDBWith(ctx, *dsn, store.Options{Logger: log, SlowThreshold: threshold})
 	if err != nil {
 		return err
 	}
@@ -72,7 +91,29 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 
-	app := web.New(web.Config{DB: db, Logger: log, Demo: *demoFlag, TrustProxy: *trustProxy})
+	var m *metrics.Metrics
+	if *metricsAddr != "" {
+		m = metrics.New()
+		for name, pool := range db.Pools() {
+			m.AddDBPool(name, pool)
+		}
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		// Profiles for operators, on the same internal-only listener.
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("serving metrics", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
+
+	app := web.New(web.Config{DB: db, Logger: log, Demo: *demoFlag, TrustProxy: *trustProxy, Metrics: m})
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,

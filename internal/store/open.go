@@ -3,6 +3,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,10 +36,13 @@ type DB struct {
 	Dialect Dialect
 }
 
+// DefaultSlowThreshold is the slow-query log threshold when Options leaves it zero.
+const DefaultSlowThreshold = 200 * time.Millisecond
+
 // Options tunes Open.
 type Options struct {
 	Logger        *slog.Logger
-	SlowThreshold time.Duration // queries slower than this are logged; 0 means 200ms
+	SlowThreshold time.Duration // queries slower than this are logged; 0 means 200ms, negative turns it off
 	ReadConns     int           // SQLite read pool size; 0 means 8
 }
 
@@ -53,7 +57,7 @@ func Open(dsn string, opt Options) (*DB, error) {
 		opt.Logger = slog.Default()
 	}
 	if opt.SlowThreshold == 0 {
-		opt.SlowThreshold = 200 * time.Millisecond
+		opt.SlowThreshold = DefaultSlowThreshold
 	}
 	cfg := &gorm.Config{
 		Logger:                 newGormLogger(opt.Logger, opt.SlowThreshold),
@@ -155,6 +159,23 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// Pools names the distinct connection pools for metrics: "write" and "read" on
+// SQLite, "main" on PostgreSQL (where both handles share one pool).
+func (db *DB) Pools() map[string]*sql.DB {
+	out := map[string]*sql.DB{}
+	w, errW := db.W.DB()
+	r, errR := db.R.DB()
+	if errW != nil || errR != nil {
+		return out
+	}
+	if w == r {
+		out["main"] = w
+		return out
+	}
+	out["write"], out["read"] = w, r
+	return out
+}
+
 // Ping checks the database answers, for /healthz.
 func (db *DB) Ping(ctx context.Context) error {
 	s, err := db.R.DB()
@@ -167,6 +188,20 @@ func (db *DB) Ping(ctx context.Context) error {
 // Tx runs fn in one write transaction; any error rolls everything back.
 func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return db.W.WithContext(ctx).Transaction(fn)
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying the HTTP request id, which the slow-query and
+// SQL-error log lines then name (the web app's request log uses the same id).
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID is the request id carried by ctx, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // gormLogger sends gorm's errors and slow queries to slog, and nothing else.
@@ -194,9 +229,9 @@ func (g *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	switch {
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
 		sql, rows := fc()
-		g.log.ErrorContext(ctx, "sql error", "err", err, "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
-	case elapsed > g.slow:
+		g.log.ErrorContext(ctx, "sql error", "id", RequestID(ctx), "err", err, "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
+	case g.slow > 0 && elapsed > g.slow:
 		sql, rows := fc()
-		g.log.WarnContext(ctx, "slow sql", "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
+		g.log.WarnContext(ctx, "slow sql", "id", RequestID(ctx), "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
 	}
 }
