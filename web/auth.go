@@ -64,6 +64,18 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if strings.HasPrefix(p, "/static/") || p == "/healthz" {
 			return next(c)
 		}
+		if tok := bearerToken(c); tok != "" && strings.HasPrefix(p, "/api/") {
+			// A personal API token acts as its user, with the user's role and row scope.
+			u, err := store.NewTokens(s.db).UserByToken(c.Request().Context(), auth.HashToken(tok), s.now())
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				return writeAPIError(c, http.StatusUnauthorized, apiError{Code: "invalid_token", Message: "API 令牌无效或已吊销"})
+			case err != nil:
+				return err
+			}
+			c.Set("user", &u)
+			return next(c)
+		}
 		ck, err := c.Cookie(sessionCookie)
 		if err != nil || ck.Value == "" {
 			return next(c)

@@ -164,6 +164,18 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/dashboard/evaluation/weights", "evaluation.weights", adminOnly, s.updateWeights},
 
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
+
+		// JSON API (issue #10): session or personal token (Authorization: Bearer …).
+		{http.MethodGet, "/api/v1/openapi.json", "api.openapi", public, s.openAPI},
+		{http.MethodGet, "/api/v1/enterprises", "api.enterprises.list", readers, s.apiListEnterprises},
+		{http.MethodPost, "/api/v1/enterprises", "api.enterprises.create", staff, s.apiCreateEnterprise},
+		{http.MethodGet, "/api/v1/enterprises/:id", "api.enterprises.show", loggedIn, s.apiGetEnterprise},
+		{http.MethodPut, "/api/v1/enterprises/:id", "api.enterprises.update", staff, s.apiUpdateEnterprise},
+		{http.MethodGet, "/api/v1/enterprises/:id/years", "api.years.list", loggedIn, s.apiListYears},
+		{http.MethodPut, "/api/v1/enterprises/:id/years/:year", "api.years.put", staff, s.apiPutYear},
+		{http.MethodGet, "/api/v1/enterprises/:id/tiers", "api.tiers", loggedIn, s.apiTiers},
+		{http.MethodGet, "/api/v1/enterprises/:id/visits", "api.visits", readers, s.apiVisits},
+		{http.MethodGet, "/api/v1/enterprises/:id/demands", "api.demands", loggedIn, s.apiDemands},
 	}
 }
 

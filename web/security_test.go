@@ -96,7 +96,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 				if r.Method == http.MethodGet {
 					res = c.get(w.path(r))
 				} else {
-					res = c.post(w.path(r), url.Values{})
+					res = c.send(r.Method, w.path(r))
 				}
 				if !r.Allows(role) {
 					if res.Code != http.StatusForbidden {
@@ -123,12 +123,16 @@ func TestRouteRoleMatrix(t *testing.T) {
 			if r.Method == http.MethodGet {
 				res = c.get(w.path(r))
 			} else {
-				res = c.post(w.path(r), url.Values{})
+				res = c.send(r.Method, w.path(r))
 			}
 			switch {
 			case r.Public:
 				if res.Code >= 500 || res.Code == http.StatusForbidden && r.Method == http.MethodGet {
 					t.Fatalf("public %s %s: %d", r.Method, r.Path, res.Code)
+				}
+			case r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/api/"):
+				if res.Code != http.StatusUnauthorized {
+					t.Fatalf("anonymous GET %s: %d, want 401 (the API never redirects)", r.Path, res.Code)
 				}
 			case r.Method == http.MethodGet:
 				if res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header().Get("Location"), "/login") {
@@ -446,4 +450,19 @@ func TestAdminManagesUsers(t *testing.T) {
 	if !strings.Contains(r.Body.String(), "状态") || !strings.Contains(r.Body.String(), "已停用") {
 		t.Error("audit log does not show the disabling")
 	}
+}
+
+// send is post for POST routes and the same empty form under another method (PUT).
+func (c *client) send(method, path string) response {
+	c.a.t.Helper()
+	if method == http.MethodPost {
+		return c.post(path, url.Values{})
+	}
+	form := url.Values{}
+	if c.csrf != "" {
+		form.Set("_csrf", c.csrf)
+	}
+	req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
 }

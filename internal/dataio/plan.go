@@ -116,10 +116,10 @@ type Lookup interface {
 type Options struct {
 	Scope    domain.Scope // who imports: a district officer only their district
 	Today    domain.Date
-	Mapping  Mapping               // nil: AutoMap with Remember
-	Remember map[string]string     // header → field key, the user's earlier choices
-	Progress func(rows int)        // called every batch
-	Batch    int                   // rows per lookup; 0 means 1000
+	Mapping  Mapping                // nil: AutoMap with Remember
+	Remember map[string]string      // header → field key, the user's earlier choices
+	Progress func(rows int)         // called every batch
+	Batch    int                    // rows per lookup; 0 means 1000
 	KeepRows func(r RowResult) bool // which results to keep in Plan.Results (nil: all)
 }
 
@@ -129,7 +129,6 @@ type entState struct {
 	before  domain.Enterprise
 	known   bool // stored before the import
 	years   map[int]domain.YearFigures
-	stored  map[int]domain.YearFigures
 	touched bool
 }
 
@@ -301,12 +300,11 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 
 	st := c.ents[code]
 	if st == nil {
-		st = &entState{plan: &EntPlan{}, stored: map[int]domain.YearFigures{}, years: map[int]domain.YearFigures{}}
+		st = &entState{plan: &EntPlan{}, years: map[int]domain.YearFigures{}}
 		if e, ok := stored[code]; ok {
 			st.before, st.known = e, true
 			st.plan.Enterprise = e
 			for _, y := range years[e.ID] {
-				st.stored[y.Year] = y
 				st.years[y.Year] = y
 			}
 		} else {

@@ -183,24 +183,27 @@ func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dat
 				ids[domain.USCC(r.USCC)] = r.ID
 			}
 		}
-		type gram struct {
-			g, name string
-			id      int64
-		}
-		var grams []gram
 		for _, e := range news {
 			e.Enterprise.ID = ids[e.Enterprise.USCC]
 			if e.Enterprise.ID == 0 {
 				return fmt.Errorf("import: %s not found after insert", e.Enterprise.USCC)
 			}
-			for _, g := range NameGrams(e.Enterprise.Name) {
-				grams = append(grams, gram{g, e.Enterprise.Name, e.Enterprise.ID})
-			}
 		}
-		if err := bulkInsert(ctx, tx, d, tGrams, []string{"gram", "name", "enterprise_id"}, len(grams), func(i int, a []any) []any {
-			return append(a, grams[i].g, grams[i].name, grams[i].id)
-		}); err != nil {
-			return err
+		// Name grams a thousand enterprises at a time, so 100k names never sit in memory as grams.
+		for start := 0; start < len(news); start += 1000 {
+			var gs []string
+			var owners []*domain.Enterprise
+			for _, e := range news[start:min(start+1000, len(news))] {
+				for _, g := range NameGrams(e.Enterprise.Name) {
+					gs = append(gs, g)
+					owners = append(owners, &e.Enterprise)
+				}
+			}
+			if err := bulkInsert(ctx, tx, d, tGrams, []string{"gram", "name", "enterprise_id"}, len(gs), func(i int, a []any) []any {
+				return append(a, gs[i], owners[i].Name, owners[i].ID)
+			}); err != nil {
+				return err
+			}
 		}
 	}
 	// Updated profiles, under the version read at the check.
@@ -308,7 +311,7 @@ func bulkInsert(ctx context.Context, tx *gorm.DB, d Dialect, table string, cols 
 	if n == 0 {
 		return nil
 	}
-	per := min(500, 32000/len(cols), n)
+	per := min(1000, 32000/len(cols), n)
 	pool := tx.Statement.ConnPool
 	full, err := pool.PrepareContext(ctx, multiInsertSQL(d, table, cols, per))
 	if err != nil {
