@@ -690,7 +690,7 @@ func Page(v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<table class=\"table dash-table\" data-testid=\"table-tiers\"><caption class=\"sr-only\">各梯度企业数</caption> <thead><tr><th scope=\"col\">梯度</th><th scope=\"col\" class=\"num\">企业数</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<table class=\"data dash-table\" data-testid=\"table-tiers\"><caption class=\"sr-only\">各梯度企业数</caption> <thead><tr><th scope=\"col\">梯度</th><th scope=\"col\" class=\"num\">企业数</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -737,7 +737,7 @@ func Page(v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<table class=\"table dash-table\" data-testid=\"table-history\"><caption class=\"sr-only\">各年末认定在册企业数（据认定记录重建）</caption> <thead><tr><th scope=\"col\">年末</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<table class=\"data dash-table\" data-testid=\"table-history\"><caption class=\"sr-only\">各年末认定在册企业数（据认定记录重建）</caption> <thead><tr><th scope=\"col\">年末</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -888,7 +888,7 @@ func Page(v View) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "</div><table class=\"table dash-table\" data-testid=\"table-districts\"><caption class=\"sr-only\">各区各梯度企业数</caption> <thead><tr><th scope=\"col\">区</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "</div><table class=\"data dash-table\" data-testid=\"table-districts\"><caption class=\"sr-only\">各区各梯度企业数</caption> <thead><tr><th scope=\"col\">区</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -968,7 +968,7 @@ func Page(v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 89, "<table class=\"table dash-table\" data-testid=\"table-demands\"><caption class=\"sr-only\">诉求统计</caption> <tbody><tr><th scope=\"row\">累计提出</th><td class=\"num\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 89, "<table class=\"data dash-table\" data-testid=\"table-demands\"><caption class=\"sr-only\">诉求统计</caption> <tbody><tr><th scope=\"row\">累计提出</th><td class=\"num\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1110,7 +1110,7 @@ func Page(v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "</td></tr></tbody></table></section><section class=\"panel\" aria-labelledby=\"h-grants\"><h2 id=\"h-grants\">政策兑现（免申即享，累计）</h2><table class=\"table dash-table\" data-testid=\"table-grants\"><caption class=\"sr-only\">政策兑现记录</caption> <thead><tr><th scope=\"col\">状态</th><th scope=\"col\" class=\"num\">笔数</th><th scope=\"col\" class=\"num\">金额（万元）</th></tr></thead> <tbody><tr><th scope=\"row\">已确认（核定）</th><td class=\"num\" data-testid=\"grants-confirmed\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "</td></tr></tbody></table></section><section class=\"panel\" aria-labelledby=\"h-grants\"><h2 id=\"h-grants\">政策兑现（免申即享，累计）</h2><table class=\"data dash-table\" data-testid=\"table-grants\"><caption class=\"sr-only\">政策兑现记录</caption> <thead><tr><th scope=\"col\">状态</th><th scope=\"col\" class=\"num\">笔数</th><th scope=\"col\" class=\"num\">金额（万元）</th></tr></thead> <tbody><tr><th scope=\"row\">已确认（核定）</th><td class=\"num\" data-testid=\"grants-confirmed\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1341,7 +1341,7 @@ func EvalPage(v EvalView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 122, "<div class=\"table-wrap\"><table class=\"table dash-table\" data-testid=\"table-ranking\"><caption class=\"sr-only\">各区得分明细：原始值（得分 × 权重 = 加权分）</caption> <thead><tr><th scope=\"col\">名次</th><th scope=\"col\">区</th><th scope=\"col\" class=\"num\">综合得分</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 122, "<div class=\"tablewrap\"><table class=\"data dash-table\" data-testid=\"table-ranking\"><caption class=\"sr-only\">各区得分明细：原始值（得分 × 权重 = 加权分）</caption> <thead><tr><th scope=\"col\">名次</th><th scope=\"col\">区</th><th scope=\"col\" class=\"num\">综合得分</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1540,7 +1540,7 @@ func EvalPage(v EvalView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 141, "\"><table class=\"table\"><thead><tr><th scope=\"col\">维度</th><th scope=\"col\">指标</th><th scope=\"col\">口径</th><th scope=\"col\" class=\"num\">权重</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 141, "\"><table class=\"data\"><thead><tr><th scope=\"col\">维度</th><th scope=\"col\">指标</th><th scope=\"col\">口径</th><th scope=\"col\" class=\"num\">权重</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
