@@ -9,7 +9,7 @@ import (
 
 // openAPIPaths documents every /api/v1 route; a test checks it against the route table.
 var openAPIPaths = map[string]map[string]apiOp{
-	"/api/v1/eval": {"post": {"评估资格（facts → verdict，见 ELIGIBILITY.md §7）", nil, "Verdict"}},
+	"/api/v1/eval":         {"post": {"评估资格（facts → verdict，见 ELIGIBILITY.md §7）", nil, "Verdict"}},
 	"/api/v1/openapi.json": {"get": {"本文档", nil, ""}},
 	"/api/v1/enterprises": {
 		"get":  {"企业列表（按用户范围；q、district、tier、industry_group、label 过滤；page、per_page 分页）", []string{"q", "district", "tier", "industry_group", "label", "page", "per_page"}, "EnterprisePage"},
@@ -51,7 +51,7 @@ func OpenAPIPaths() map[string]bool {
 func (s *Server) openAPI(c echo.Context) error {
 	errSchema := map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object",
 		"properties": map[string]any{"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"}},
-		"required": []string{"code", "message"}}}}
+		"required":   []string{"code", "message"}}}}
 	paths := map[string]any{}
 	for p, ops := range openAPIPaths {
 		item := map[string]any{}
