@@ -46,6 +46,7 @@ type Config struct {
 	Password    string
 	Seed        uint64
 	PID         int // server pid for VmHWM; 0: not reported
+	Only        string // comma-separated page names to run alone (e.g. "list"); empty: the whole mix
 }
 
 // page is one kind of request in the mix.
@@ -92,6 +93,7 @@ func main() {
 	fs.StringVar(&cfg.Password, "password", "demo-zjtx", "password of the demo accounts")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed of the request mix")
 	fs.IntVar(&cfg.PID, "pid", 0, "server process id: report its peak RSS (VmHWM)")
+	fs.StringVar(&cfg.Only, "only", "", "run only these pages of the mix, comma-separated (login,list,search,detail,dashboard,demand_board,specialist_home,portal_home,visit_submit)")
 	md := fs.Bool("markdown", false, "print the table as Markdown")
 	_ = fs.Parse(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -159,6 +161,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	var skipped []string
 	var active []page
 	for _, p := range mix {
+		if cfg.Only != "" && !slices.Contains(strings.Split(cfg.Only, ","), p.name) {
+			continue
+		}
 		if p.name == "dashboard" {
 			if st, _ := probe.get("city", "/dashboard"); st == http.StatusNotFound {
 				skipped = append(skipped, p.name+" (404: no /dashboard in this build)")
@@ -166,6 +171,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		}
 		active = append(active, p)
+	}
+	if len(active) == 0 {
+		return nil, fmt.Errorf("--only %q names no page of the mix", cfg.Only)
 	}
 	total := 0
 	for _, p := range active {
