@@ -45,7 +45,7 @@ type Config struct {
 	Enterprises int   // detail pages pick ids in 1..Enterprises
 	Password    string
 	Seed        uint64
-	PID         int // server pid for VmHWM; 0: not reported
+	PID         int    // server pid for VmHWM; 0: not reported
 	Only        string // comma-separated page names to run alone (e.g. "list"); empty: the whole mix
 }
 
