@@ -145,8 +145,12 @@ func (s *Server) evalYears() []int {
 	return ys
 }
 
-// evaluation computes (or reuses, for dashboard.TTL) the ranking of year y under the
-// current weights. It scans the registry with the benefits engine, so it is cached.
+// evalTTL is how long a computed ranking is reused. It scans the whole registry with the
+// benefits engine (seconds at 200k enterprises) and is a yearly assessment, so minutes of
+// staleness are fine; changing the weights changes the key and recomputes at once.
+const evalTTL = 10 * time.Minute
+
+// evaluation computes (or reuses, for evalTTL) the ranking of year y under the current weights.
 func (s *Server) evaluation(ctx context.Context, y int) (*dashboard.Evaluation, time.Time, error) {
 	w, err := dashboard.LoadWeights(ctx, s.db)
 	if err != nil {
@@ -156,7 +160,7 @@ func (s *Server) evaluation(ctx context.Context, y int) (*dashboard.Evaluation, 
 	dc := s.dashCaches()
 	dc.mu.Lock()
 	defer dc.mu.Unlock() // one computation at a time; others wait for it and reuse it
-	if e, ok := dc.eval[key]; ok && time.Since(e.at) < dashboard.TTL {
+	if e, ok := dc.eval[key]; ok && time.Since(e.at) < evalTTL {
 		return e.ev, e.at, nil
 	}
 	ev, err := dashboard.Evaluate(ctx, s.db, y, s.today(), w)
@@ -164,7 +168,7 @@ func (s *Server) evaluation(ctx context.Context, y int) (*dashboard.Evaluation, 
 		return nil, time.Time{}, err
 	}
 	for k, e := range dc.eval {
-		if time.Since(e.at) >= dashboard.TTL {
+		if time.Since(e.at) >= evalTTL {
 			delete(dc.eval, k)
 		}
 	}

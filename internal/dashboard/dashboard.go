@@ -317,30 +317,41 @@ func yearEndTiers(ctx context.Context, db *store.DB, district string, today doma
 }
 
 // demandStats computes DemandStats per district and for the whole scope (key "" when
-// district is "", else key district).
+// district is "", else key district) with one pass over demands: counts per status and
+// satisfaction, overdue, and a days-to-close histogram (so the median needs no row fetch).
 func demandStats(ctx context.Context, db *store.DB, district string, today domain.Date) (map[string]DemandStats, error) {
-	r := db.R.WithContext(ctx)
+	days := "CAST(julianday(closed_on) - julianday(raised_on) AS INTEGER)"
+	if db.Dialect == store.Postgres {
+		days = "(closed_on - raised_on)"
+	}
+	// No placeholder inside: PostgreSQL needs the SELECT and GROUP BY expressions identical.
+	daysExpr := "CASE WHEN status = '" + string(domain.DemandClosed) + "' AND closed_on IS NOT NULL THEN " + days + " END"
 	var rows []struct {
 		DistrictCode string
 		Status       string
 		Satisfaction string
+		Days         *int
 		N            int64
 		Overdue      int64
 	}
-	q := r.Table("demands").Select(`district_code, status, satisfaction, COUNT(*) AS n,
+	// district_code || '': a table scan beats walking the (district, status, due) index
+	// and fetching every row for satisfaction and dates (SQLite: 1.1 s → 0.75 s at 300k).
+	q := db.R.WithContext(ctx).Table("demands").Select(`district_code || '' AS district_code, status, satisfaction, `+daysExpr+` AS days, COUNT(*) AS n,
 		SUM(CASE WHEN is_open = ? AND due_on < ? THEN 1 ELSE 0 END) AS overdue`, true, today)
 	if district != "" {
 		q = q.Where("district_code = ?", district)
 	}
-	if err := q.Group("district_code, status, satisfaction").Find(&rows).Error; err != nil {
+	if err := q.Group("district_code || '', status, satisfaction, " + daysExpr).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := map[string]DemandStats{}
+	hist := map[string]map[int]int64{}
 	for _, x := range rows {
-		for _, k := range []string{x.DistrictCode, district} {
-			if district != "" && k != district {
-				continue
-			}
+		keys := []string{district}
+		if district == "" {
+			keys = append(keys, x.DistrictCode)
+		}
+		for _, k := range keys {
 			s := out[k]
 			s.Raised += x.N
 			s.Overdue += x.Overdue
@@ -357,48 +368,21 @@ func demandStats(ctx context.Context, db *store.DB, district string, today domai
 				default:
 					s.Unrated += x.N
 				}
+				if x.Days != nil {
+					if hist[k] == nil {
+						hist[k] = map[int]int64{}
+					}
+					hist[k][*x.Days] += x.N
+				}
 			case domain.DemandReturned:
 				s.Returned += x.N
 			default:
 				s.Open += x.N
 			}
 			out[k] = s
-			if district != "" {
-				break // k == district already counted
-			}
 		}
 	}
-	// Days to close, grouped: a small histogram per district instead of every row.
-	days := "CAST(julianday(closed_on) - julianday(raised_on) AS INTEGER)"
-	if db.Dialect == store.Postgres {
-		days = "(closed_on - raised_on)"
-	}
-	var hist []struct {
-		DistrictCode string
-		Days         int
-		N            int64
-	}
-	q = r.Table("demands").Select("district_code, "+days+" AS days, COUNT(*) AS n").
-		Where("status = ? AND closed_on IS NOT NULL", string(domain.DemandClosed))
-	if district != "" {
-		q = q.Where("district_code = ?", district)
-	}
-	if err := q.Group("district_code, " + days).Find(&hist).Error; err != nil {
-		return nil, err
-	}
-	h := map[string]map[int]int64{}
-	for _, x := range hist {
-		for _, k := range []string{x.DistrictCode, ""} {
-			if h[k] == nil {
-				h[k] = map[int]int64{}
-			}
-			h[k][x.Days] += x.N
-		}
-	}
-	if district != "" {
-		h[district] = h[""]
-	}
-	for k, m := range h {
+	for k, m := range hist {
 		if med, ok := median(m); ok {
 			s := out[k]
 			s.MedianDays, s.HasMedian = med, true
