@@ -280,6 +280,10 @@ func navFor(u *domain.User) []layout.NavItem {
 			layout.NavItem{Section: "portal-fields", Label: "企业免审字段", Href: "/admin/portal-fields"},
 			layout.NavItem{Section: "benefit-params", Label: "政策匹配参数", Href: "/admin/benefit-parameters"})
 	}
-	items = append(items, layout.NavItem{Section: "password", Label: "修改密码", Href: "/account/password", Group: "账户"})
+	if staff.allows(u.Role) {
+		items = append(items, layout.NavItem{Section: "import", Label: "数据导入", Href: "/data/import", Group: "数据"})
+	}
+	items = append(items, layout.NavItem{Section: "password", Label: "修改密码", Href: "/account/password", Group: "账户"},
+		layout.NavItem{Section: "tokens", Label: "API 令牌", Href: "/account/tokens"})
 	return items
 }

@@ -166,6 +166,25 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
 
 		// JSON API (issue #10): session or personal token (Authorization: Bearer …).
+		// 数据导入导出与 API 令牌 (issue #10); district officers import only their district (dataio checks each row).
+		{http.MethodGet, "/data/import", "import.show", staff, s.showImport},
+		{http.MethodGet, "/data/import/template.xlsx", "import.template.xlsx", staff, s.downloadTemplate},
+		{http.MethodGet, "/data/import/template.csv", "import.template.csv", staff, s.downloadTemplate},
+		{http.MethodPost, "/data/import", "import.upload", staff, s.uploadImport},
+		{http.MethodPost, "/data/import/:runid/mapping", "import.mapping", staff, s.saveMapping},
+		{http.MethodPost, "/data/import/:runid/commit", "import.commit", staff, s.commitImport},
+		{http.MethodGet, "/enterprises/export.csv", "enterprises.export.csv", readers, s.exportEnterprises},
+		{http.MethodGet, "/enterprises/export.xlsx", "enterprises.export.xlsx", readers, s.exportEnterprises},
+		{http.MethodGet, "/enterprises/figures.csv", "figures.export.csv", readers, s.exportFigures},
+		{http.MethodGet, "/enterprises/figures.xlsx", "figures.export.xlsx", readers, s.exportFigures},
+		{http.MethodGet, "/service/demands/export.csv", "demands.export.csv", staff, s.exportDemands},
+		{http.MethodGet, "/service/demands/export.xlsx", "demands.export.xlsx", staff, s.exportDemands},
+		{http.MethodGet, "/listing/export.csv", "listing.export.csv", staff, s.exportPipeline},
+		{http.MethodGet, "/listing/export.xlsx", "listing.export.xlsx", staff, s.exportPipeline},
+		{http.MethodGet, "/account/tokens", "tokens.list", loggedIn, s.listTokens},
+		{http.MethodPost, "/account/tokens", "tokens.create", loggedIn, s.createToken},
+		{http.MethodPost, "/account/tokens/:tid/revoke", "tokens.revoke", loggedIn, s.revokeToken},
+
 		{http.MethodGet, "/api/v1/openapi.json", "api.openapi", public, s.openAPI},
 		{http.MethodGet, "/api/v1/enterprises", "api.enterprises.list", readers, s.apiListEnterprises},
 		{http.MethodPost, "/api/v1/enterprises", "api.enterprises.create", staff, s.apiCreateEnterprise},

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -79,7 +80,14 @@ func New(cfg Config) *echo.Echo {
 	e.Use(s.requestLog)
 	e.Use(middleware.Recover())
 	e.Use(s.securityHeaders)
-	e.Use(middleware.BodyLimit("4M"))
+	// Import uploads alone may be large. The limit is set here, not on the route, because
+	// the CSRF check reads the form before any route middleware runs.
+	isUpload := func(c echo.Context) bool {
+		return c.Request().Method == http.MethodPost && c.Request().URL.Path == importUploadPath
+	}
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "4M", Skipper: isUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dM", importMaxMB+1),
+		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(s.loadSession)
 	e.Use(s.csrf)
 	for _, r := range s.routes() {
