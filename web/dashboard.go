@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -53,6 +54,9 @@ func (s *Server) showDashboard(c echo.Context) error {
 		district = d
 	}
 	d, at, err := s.dashCaches().data.Get(c.Request().Context(), district, s.today())
+	if errors.Is(err, context.Canceled) {
+		return nil // the viewer left while the first computation ran; it still completes for the next
+	}
 	if err != nil {
 		return err
 	}

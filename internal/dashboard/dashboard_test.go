@@ -2,7 +2,9 @@ package dashboard_test
 
 import (
 	"context"
+	"sync"
 	"testing"
+	"time"
 
 	"zjtx/internal/dashboard"
 	"zjtx/internal/demo"
@@ -87,5 +89,57 @@ func TestParseWeights(t *testing.T) {
 	bad["growth"] = "-1"
 	if _, errs := dashboard.ParseWeights(bad); errs["growth"] == "" {
 		t.Errorf("negative accepted: %v", errs)
+	}
+}
+
+// TestCache: concurrent first viewers share one computation; a stale entry is served at
+// once while it is recomputed in the background.
+func TestCache(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	today := domain.MustDate("2026-06-30")
+	if _, err := demo.Fill(ctx, db, demo.Options{Enterprises: 50, Seed: 1, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	c := dashboard.NewCache(db, 50*time.Millisecond)
+	got := make(chan *dashboard.Data, 8)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, _, err := c.Get(ctx, "", today)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- d
+		}()
+	}
+	wg.Wait()
+	close(got)
+	first := <-got
+	for d := range got {
+		if d != first {
+			t.Fatal("concurrent first viewers got different computations")
+		}
+	}
+	time.Sleep(60 * time.Millisecond)
+	d, _, err := c.Get(ctx, "", today)
+	if err != nil || d != first {
+		t.Fatalf("stale entry not served at once: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		d, _, _ = c.Get(ctx, "", today)
+		if d != first {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("stale entry never refreshed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if other, _, _ := c.Get(ctx, "310115", today); other == nil || other.District != "310115" {
+		t.Fatal("district entry")
 	}
 }
