@@ -165,6 +165,28 @@ func TestImportColumnMappingIsRemembered(t *testing.T) {
 	commitPath(t, r)
 }
 
+// TestImportLargeUpload: the upload route alone takes files over the global 4 MB body limit.
+func TestImportLargeUpload(t *testing.T) {
+	a := newTestApp(t)
+	var buf bytes.Buffer
+	if err := dataio.Generate(&buf, "csv", 30000, 1); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() < 5<<20 {
+		t.Fatalf("generated only %d bytes", buf.Len())
+	}
+	r := a.importFile("big.csv", buf.Bytes())
+	wantStatus(t, r, http.StatusOK)
+	if got := r.doc.Find(`[data-testid="import-counts"]`).Text(); !strings.Contains(got, "共 30000 行") || !strings.Contains(got, "错误 0") {
+		t.Errorf("counts %q", got)
+	}
+	if n := r.doc.Find(`[data-testid="import-row"]`).Length(); n != 1000 {
+		t.Errorf("%d rows listed, want the first 1000", n)
+	}
+	// Other routes keep the 4 MB limit.
+	wantStatus(t, a.post("/account/tokens", url.Values{"name": {strings.Repeat("x", 5<<20)}}), http.StatusRequestEntityTooLarge)
+}
+
 func TestImportTemplateDownload(t *testing.T) {
 	a := newTestApp(t)
 	r := a.get("/data/import/template.xlsx")

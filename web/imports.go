@@ -24,6 +24,7 @@ const (
 	importMaxMB      = 64
 	importUploadPath = "/data/import"
 	importShownRows  = 1000 // rows other than errors listed on the dry-run page
+	importShownErrs  = 2000 // error rows listed; the counts cover them all
 )
 
 var crumbImport = layout.Crumb{Label: "数据导入", Href: "/data/import"}
@@ -106,16 +107,17 @@ func (s *Server) checkRun(c echo.Context, run store.ImportRun, keep func(dataio.
 // renderRun checks the run's file and shows every row's outcome (errors always; other
 // rows up to importShownRows) with the column mapping form.
 func (s *Server) renderRun(c echo.Context, status int, run store.ImportRun, mapErrs []string, notice string) error {
-	shown := 0
+	shown, errs := 0, 0
 	keep := func(r dataio.RowResult) bool {
 		if r.Status == dataio.StatusError {
-			return true
+			errs++
+			return errs <= importShownErrs
 		}
 		shown++
 		return shown <= importShownRows
 	}
 	p, err := s.checkRun(c, run, keep)
-	v := data.RunView{Meta: s.meta(c, "导入检查", "import", crumbImport), RunID: run.ID, FileName: run.FileName, MapErrors: mapErrs, Shown: importShownRows}
+	v := data.RunView{Meta: s.meta(c, "导入检查", "import", crumbImport), RunID: run.ID, FileName: run.FileName, MapErrors: mapErrs, Shown: importShownRows, ShownErrors: importShownErrs}
 	if p == nil && err != nil {
 		return s.renderImportForm(c, http.StatusUnprocessableEntity, err.Error())
 	}
