@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zjtx/internal/dataio"
 	"zjtx/internal/domain"
 	rules "zjtx/internal/domain/benefits"
 	"zjtx/internal/store"
@@ -292,26 +292,29 @@ func (s *Server) exportBenefits(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"统一社会信用代码", "企业名称", "所在区", "政策编号", "政策名称", "奖励年度", "核定上限（万元）", "兑现状态", "兑现金额（万元）", "兑现日期"})
+	format := exportFormat(c)
+	w, err := dataio.NewWriter(&buf, format, []string{"统一社会信用代码", "企业名称", "所在区", "政策编号", "政策名称", "奖励年度", "核定上限（万元）", "兑现状态", "兑现金额（万元）", "兑现日期"})
+	if err != nil {
+		return err
+	}
 	for _, r := range v.Rows {
-		rec := []string{r.USCC, r.Name, domain.DistrictName(r.District), v.Rule.ID, v.Rule.Name, strconv.Itoa(v.Year), r.Amount, "", "", ""}
+		rec := []any{r.USCC, r.Name, domain.DistrictName(r.District), v.Rule.ID, v.Rule.Name, strconv.Itoa(v.Year), r.Amount, "", "", ""}
 		if r.Grant != nil {
 			rec[7], rec[8], rec[9] = r.Grant.Status.Label(), r.Grant.Amount.FormatWan(), r.Grant.On.String()
 		}
-		_ = w.Write(rec)
+		if err := w.Row(rec); err != nil {
+			return err
+		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := w.Close(); err != nil {
 		return err
 	}
 	name := v.Rule.ID + "-" + strconv.Itoa(v.Year)
 	if v.District != "" {
 		name += "-" + v.District
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="benefits-`+name+`.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	setDownload(c, format, "benefits-"+name)
+	return c.Blob(http.StatusOK, c.Response().Header().Get(echo.HeaderContentType), buf.Bytes())
 }
 
 // calcEnterprise is the enterprise a calculation is for: an enterprise user's own, or the one

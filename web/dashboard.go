@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zjtx/internal/dashboard"
+	"zjtx/internal/dataio"
 	"zjtx/internal/domain"
 	dpages "zjtx/templates/pages/dashboard"
 )
@@ -248,15 +248,17 @@ func (s *Server) exportEvaluation(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
 	head := []string{"评价年度", "名次", "区划代码", "区", "综合得分"}
 	for _, in := range dashboard.Indicators {
 		head = append(head, in.Label+"（原始值）", in.Label+"（得分）", in.Label+"（权重）", in.Label+"（加权分）")
 	}
-	_ = w.Write(head)
+	format := exportFormat(c)
+	w, err := dataio.NewWriter(&buf, format, head)
+	if err != nil {
+		return err
+	}
 	for _, r := range ev.Rows {
-		rec := []string{strconv.Itoa(y), strconv.Itoa(r.Rank), r.Code, r.Name, fmt.Sprintf("%.2f", r.Total)}
+		rec := []any{strconv.Itoa(y), strconv.Itoa(r.Rank), r.Code, r.Name, fmt.Sprintf("%.2f", r.Total)}
 		for _, in := range dashboard.Indicators {
 			sc := r.Scores[in.Key]
 			rawv := ""
@@ -265,9 +267,13 @@ func (s *Server) exportEvaluation(c echo.Context) error {
 			}
 			rec = append(rec, rawv, fmt.Sprintf("%.2f", sc.Score), strconv.Itoa(ev.Weights[in.Key]), fmt.Sprintf("%.2f", sc.Weighted))
 		}
-		_ = w.Write(rec)
+		if err := w.Row(rec); err != nil {
+			return err
+		}
 	}
-	w.Flush()
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="district-evaluation-%d.csv"`, y))
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	if err := w.Close(); err != nil {
+		return err
+	}
+	setDownload(c, format, fmt.Sprintf("district-evaluation-%d", y))
+	return c.Blob(http.StatusOK, c.Response().Header().Get(echo.HeaderContentType), buf.Bytes())
 }

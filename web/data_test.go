@@ -347,3 +347,34 @@ func TestExportDemandsAndPipeline(t *testing.T) {
 		}
 	}
 }
+
+func TestBenefitsExportXLSX(t *testing.T) {
+	a := newTestApp(t)
+	r := a.get("/benefits/export.xlsx?benefit=B02-first-above-scale&year=2025")
+	wantStatus(t, r, http.StatusOK)
+	f, err := excelize.OpenReader(bytes.NewReader(r.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) < 1 || rows[0][6] != "核定上限（万元）" {
+		t.Fatalf("benefits xlsx %v", rows)
+	}
+	if cd := r.Header().Get("Content-Disposition"); !strings.Contains(cd, `filename="benefits-B02-first-above-scale-2025.xlsx"`) {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+}
+
+func TestEvaluationExportXLSX(t *testing.T) {
+	a := newTestApp(t)
+	r := a.get("/dashboard/evaluation/export.xlsx?year=2025")
+	wantStatus(t, r, http.StatusOK)
+	f, err := excelize.OpenReader(bytes.NewReader(r.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) != 17 || rows[0][3] != "区" {
+		t.Fatalf("evaluation xlsx: %d rows, header %v", len(rows), rows[0])
+	}
+}

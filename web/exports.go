@@ -28,7 +28,11 @@ func setDownload(c echo.Context, format, name string) {
 		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	}
 	file := name + "." + format
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="export.`+format+`"; filename*=UTF-8''`+url.PathEscape(file))
+	ascii := "export." + format
+	if isPlainASCII(file) {
+		ascii = file
+	}
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+ascii+`"; filename*=UTF-8''`+url.PathEscape(file))
 	h.Set("Cache-Control", "no-store")
 }
 
@@ -152,4 +156,14 @@ func (s *Server) exportPipeline(c echo.Context) error {
 		}
 	}
 	return w.Close()
+}
+
+// isPlainASCII: safe in a quoted filename as is.
+func isPlainASCII(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return false
+		}
+	}
+	return true
 }

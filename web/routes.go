@@ -150,6 +150,7 @@ func (s *Server) routes() []route {
 
 		{http.MethodGet, "/benefits", "benefits.list", readers, s.listBenefits},
 		{http.MethodGet, "/benefits/export", "benefits.export", readers, s.exportBenefits},
+		{http.MethodGet, "/benefits/export.xlsx", "benefits.export.xlsx", readers, s.exportBenefits},
 		{http.MethodGet, "/benefits/calculator", "benefits.calc", calcUsers, s.showCalculator},
 		{http.MethodPost, "/benefits/calculator", "benefits.calc.run", calcUsers, s.runCalculator},
 		{http.MethodGet, "/enterprises/:id/benefits", "benefits.enterprise", loggedIn, s.showEnterpriseBenefits},
@@ -161,6 +162,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/dashboard", "dashboard.show", staff, s.showDashboard},
 		{http.MethodGet, "/dashboard/evaluation", "evaluation.show", cityLevel, s.showEvaluation},
 		{http.MethodGet, "/dashboard/evaluation/export", "evaluation.export", cityLevel, s.exportEvaluation},
+		{http.MethodGet, "/dashboard/evaluation/export.xlsx", "evaluation.export.xlsx", cityLevel, s.exportEvaluation},
 		{http.MethodPost, "/dashboard/evaluation/weights", "evaluation.weights", adminOnly, s.updateWeights},
 
 		{http.MethodPost, "/api/v1/eval", "api.eval", loggedIn, s.evalAPI},
