@@ -1,5 +1,5 @@
 # The README's two commands are `make run` and `make test`; the rest are conveniences.
-.PHONY: run test test-short generate build bench fmt
+.PHONY: run test test-short generate build bench fmt fuzz
 
 run:
 	go run ./cmd/zjtx serve --demo
@@ -23,3 +23,13 @@ bench:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go' | grep -v _templ.go)
+
+# Each fuzz target for FUZZTIME (CI: 30s); findings land in testdata/fuzz/<FuzzName>/.
+FUZZTIME ?= 30s
+fuzz:
+	@for f in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz'); do \
+	  for name in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -d' ' -f2); do \
+	    echo "-- $$name ($$(dirname $$f))"; \
+	    go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f) || exit 1; \
+	  done; \
+	done

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -594,6 +595,8 @@ func (s *Server) uploadEvidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// multipart strips "/" paths but not Windows ones (`..\x.pdf`): keep only the last part.
+	fh.Filename = fh.Filename[strings.LastIndexAny(fh.Filename, `/\`)+1:]
 	ct, msg := domain.CheckEvidence(fh.Filename, data)
 	if msg != "" {
 		return s.renderRequest(c, http.StatusUnprocessableEntity, rid, msg)

@@ -50,6 +50,9 @@ func (s *Server) createToken(c echo.Context) error {
 		return s.renderTokens(c, http.StatusUnprocessableEntity, data.TokensView{Name: name, Error: "请填写令牌名称，说明它的用途"})
 	case n > 60:
 		return s.renderTokens(c, http.StatusUnprocessableEntity, data.TokensView{Name: name, Error: "令牌名称不超过60字"})
+	case !utf8.ValidString(name) || strings.ContainsRune(name, 0):
+		// Not text: PostgreSQL refuses such bytes (a 500), SQLite would store them.
+		return s.renderTokens(c, http.StatusUnprocessableEntity, data.TokensView{Name: strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), ""), Error: "令牌名称含有无法识别的字符"})
 	}
 	secret := auth.NewToken()
 	t := store.APIToken{UserID: currentUser(c).ID, Name: name, TokenHash: auth.HashToken(secret), Prefix: secret[:6]}
