@@ -237,7 +237,7 @@ func navFor(u *domain.User) []layout.NavItem {
 		}
 	}
 	if staff.allows(u.Role) {
-		items = append(items, layout.NavItem{Section: "dashboard", Label: "数据看板", Href: "/dashboard", Group: "数据看板"})
+		items = append(items, layout.NavItem{Section: "dashboard", Label: "数据看板", Href: "/dashboard", Group: "统计评价"})
 		if cityLevel.allows(u.Role) {
 			items = append(items, layout.NavItem{Section: "evaluation", Label: "区级评价", Href: "/dashboard/evaluation"})
 		}

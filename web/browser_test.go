@@ -195,6 +195,13 @@ func TestBrowserRolesHomeAndNav(t *testing.T) {
 					// A specialist starts on their workbench; the list is one click away.
 					do(ctx, t, "workbench", chromedp.WaitVisible(chromedp.CSS(`[data-testid=owed]`)))
 					navigate(ctx, t, base+"/enterprises", rowSel)
+				} else {
+					// Staff start on the dashboard of their scope (issue #9); the list is in the menu.
+					do(ctx, t, "dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=dashboard]`)))
+					if loc := location(ctx, t); !strings.HasSuffix(loc, "/dashboard") {
+						t.Errorf("landed on %s, want the dashboard", loc)
+					}
+					navigate(ctx, t, base+"/enterprises", rowSel)
 				}
 				do(ctx, t, "list", chromedp.WaitVisible(chromedp.CSS(rowSel)))
 				if loc := location(ctx, t); !strings.HasSuffix(loc, "/enterprises") {
