@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -79,7 +80,7 @@ func dashboardCharts(d *dashboard.Data) dpages.Charts {
 	ts := dpages.Series{Name: "企业数"}
 	for _, t := range d.Tiers {
 		tiers.Categories = append(tiers.Categories, t.Tier.Label())
-		ts.Data = append(ts.Data, t.Count)
+		ts.Data = append(ts.Data, float64(t.Count))
 		ts.Hrefs = append(ts.Hrefs, dpages.EnterprisesHref(d.District, t.Tier))
 	}
 	tiers.Series = []dpages.Series{ts}
@@ -96,7 +97,7 @@ func dashboardCharts(d *dashboard.Data) dpages.Charts {
 	for _, t := range dpages.ShownTiers {
 		se := dpages.Series{Name: t.Label()}
 		for _, y := range d.History {
-			se.Data = append(se.Data, y.Counts[t])
+			se.Data = append(se.Data, float64(y.Counts[t]))
 			href := ""
 			if y.Partial {
 				href = dpages.EnterprisesHref(d.District, t)
@@ -115,7 +116,7 @@ func dashboardCharts(d *dashboard.Data) dpages.Charts {
 		se := dpages.Series{Name: t.ShortLabel()}
 		for i := len(d.Districts) - 1; i >= 0; i-- {
 			r := d.Districts[i]
-			se.Data = append(se.Data, r.Counts[t])
+			se.Data = append(se.Data, float64(r.Counts[t]))
 			se.Hrefs = append(se.Hrefs, dpages.EnterprisesHref(r.Code, t))
 		}
 		dist.Series = append(dist.Series, se)
@@ -124,7 +125,7 @@ func dashboardCharts(d *dashboard.Data) dpages.Charts {
 
 	dm := d.Demands
 	ch["demands"] = dpages.Chart{Kind: "pie", Categories: []string{"办理中（未超期）", "超期", "已办结", "退回"},
-		Series: []dpages.Series{{Name: "诉求", Data: []int64{dm.Open - dm.Overdue, dm.Overdue, dm.Closed, dm.Returned},
+		Series: []dpages.Series{{Name: "诉求", Data: []float64{float64(dm.Open - dm.Overdue), float64(dm.Overdue), float64(dm.Closed), float64(dm.Returned)},
 			Hrefs: []string{"", dpages.DemandsHref(d.District, "overdue", "1"), dpages.DemandsHref(d.District, "status", "closed"),
 				dpages.DemandsHref(d.District, "status", "returned")}}}}
 	return ch
@@ -207,7 +208,7 @@ func (s *Server) renderEvaluation(c echo.Context, status int, y int, f *dpages.W
 	for _, in := range dashboard.Indicators {
 		se := dpages.Series{Name: in.Label}
 		for i := len(ev.Rows) - 1; i >= 0; i-- {
-			se.Data = append(se.Data, int64(ev.Rows[i].Scores[in.Key].Weighted*10+0.5)) // tenths of a point
+			se.Data = append(se.Data, math.Round(ev.Rows[i].Scores[in.Key].Weighted*10)/10)
 			se.Hrefs = append(se.Hrefs, dpages.Link("/dashboard", "district", ev.Rows[i].Code))
 		}
 		rank.Series = append(rank.Series, se)

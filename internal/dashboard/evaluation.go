@@ -278,6 +278,8 @@ func Evaluate(ctx context.Context, db *store.DB, y int, today domain.Date, w Wei
 			s := m[in.Key]
 			if s.Has {
 				switch {
+				case hi == lo && in.Percent:
+					s.Score = s.Raw * 100 // every district alike: the share itself, so all-zero earns nothing
 				case hi == lo:
 					s.Score = 100
 				case in.LowerBetter:

@@ -1320,14 +1320,14 @@ func EvalPage(v EvalView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 120, "\" data-testid=\"export-xlsx\">导出 Excel</a></form><p class=\"muted\">依据《若干措施》（十八）：重点评价各区专精特新政策落实情况和服务成效。各项指标在 16 个区之间按最小—最大值折算为 0–100 分（“办结用时”越短得分越高，全部相同时均为 100 分；无数据为 0 分），再按权重加权。数据截至 ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 120, "\" data-testid=\"export-xlsx\">导出 Excel</a></form><p class=\"muted\">依据《若干措施》（十八）：重点评价各区专精特新政策落实情况和服务成效。各项指标在 16 个区之间按最小—最大值折算为 0–100 分（“办结用时”越短得分越高；各区相同时，比例类指标按比例本身计分，办结用时均为 100 分；无数据为 0 分），再按权重加权。数据截至 ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var73 string
 			templ_7745c5c3_Var73, templ_7745c5c3_Err = templ.JoinStringErrs(v.Eval.AsOf.String())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/dashboard/dashboard.templ`, Line: 262, Col: 352}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/dashboard/dashboard.templ`, Line: 262, Col: 406}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var73))
 			if templ_7745c5c3_Err != nil {

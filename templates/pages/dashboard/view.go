@@ -37,9 +37,9 @@ type Chart struct {
 
 // Series is one named series; Hrefs parallels Data ("" = not drillable).
 type Series struct {
-	Name  string   `json:"name"`
-	Data  []int64  `json:"data"`
-	Hrefs []string `json:"hrefs,omitempty"`
+	Name  string    `json:"name"`
+	Data  []float64 `json:"data"`
+	Hrefs []string  `json:"hrefs,omitempty"`
 }
 
 // Link builds a list URL from a path and key/value pairs, skipping empty values.
