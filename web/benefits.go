@@ -2,13 +2,11 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -436,38 +434,8 @@ func (s *Server) renderBenefitParams(c echo.Context, status int, f bpages.ParamF
 
 // createBenefitParam records an administrator's override of a benefit parameter.
 func (s *Server) createBenefitParam(c echo.Context) error {
-	f := bpages.ParamForm{Key: strings.TrimSpace(c.FormValue("key")), EffectiveFrom: strings.TrimSpace(c.FormValue("effective_from")),
-		Value: strings.TrimSpace(c.FormValue("value")), Reason: strings.TrimSpace(c.FormValue("reason")), Errors: domain.FieldErrors{}}
-	o := store.ParameterOverride{Key: f.Key, Reason: f.Reason}
-	if f.Key == "" {
-		f.Errors.Add("key", "请选择参数")
-	} else if _, ok := rules.DefaultParameters().Lookup(f.Key); !ok {
-		f.Errors.Add("key", "没有这个参数")
-	}
-	if f.EffectiveFrom == "" {
-		f.Errors.Add("effective_from", "请填写生效日期")
-	} else if d, err := domain.ParseDate(f.EffectiveFrom); err != nil {
-		f.Errors.Add("effective_from", err.Error())
-	} else {
-		o.EffectiveFrom = d
-	}
-	var compact bytes.Buffer
-	switch {
-	case f.Value == "":
-		f.Errors.Add("value", "请填写新值")
-	case len(f.Value) > 4000:
-		f.Errors.Add("value", "新值过长（不超过 4000 字符）")
-	case json.Compact(&compact, []byte(f.Value)) != nil:
-		f.Errors.Add("value", `不是合法的 JSON（字符串须加双引号，如 "2026-12-31"）`)
-	default:
-		o.Value = compact.String()
-	}
-	switch n := utf8.RuneCountInString(f.Reason); {
-	case n == 0:
-		f.Errors.Add("reason", "请填写更正理由（如依据的文件及条款）")
-	case n > 500:
-		f.Errors.Add("reason", "理由不超过 500 字")
-	}
+	in, o := overrideInput(c, func(k string) bool { _, ok := rules.DefaultParameters().Lookup(k); return ok }, `"2026-12-31"`)
+	f := bpages.ParamForm{Key: in.Key, EffectiveFrom: in.EffectiveFrom, Value: in.Value, Reason: in.Reason, Errors: in.Errors}
 	if len(f.Errors) == 0 {
 		err := s.benefits().AddOverride(c.Request().Context(), s.actor(c), &o)
 		if fe, ok := store.IsGrantInvalid(err); ok {

@@ -81,38 +81,8 @@ func currentValue(p eligibility.Param, d domain.Date) int {
 // table still compiles with it (right kind, bands in order, every points name present).
 func (s *Server) createParam(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := admin.ParamForm{Key: strings.TrimSpace(c.FormValue("key")), EffectiveFrom: strings.TrimSpace(c.FormValue("effective_from")),
-		Value: strings.TrimSpace(c.FormValue("value")), Reason: strings.TrimSpace(c.FormValue("reason")), Errors: domain.FieldErrors{}}
-	o := store.ParameterOverride{Key: f.Key, Reason: f.Reason}
-	if f.Key == "" {
-		f.Errors.Add("key", "请选择参数")
-	} else if _, ok := eligibility.DefaultParameters().Lookup(f.Key); !ok {
-		f.Errors.Add("key", "没有这个参数")
-	}
-	if f.EffectiveFrom == "" {
-		f.Errors.Add("effective_from", "请填写生效日期")
-	} else if d, err := domain.ParseDate(f.EffectiveFrom); err != nil {
-		f.Errors.Add("effective_from", err.Error())
-	} else {
-		o.EffectiveFrom = d
-	}
-	var compact bytes.Buffer
-	switch {
-	case f.Value == "":
-		f.Errors.Add("value", "请填写新值")
-	case len(f.Value) > 4000:
-		f.Errors.Add("value", "新值过长（不超过 4000 字符）")
-	case json.Compact(&compact, []byte(f.Value)) != nil:
-		f.Errors.Add("value", `不是合法的 JSON（字符串须加双引号，如 "miit-2026"）`)
-	default:
-		o.Value = compact.String()
-	}
-	switch n := utf8.RuneCountInString(f.Reason); {
-	case n == 0:
-		f.Errors.Add("reason", "请填写更正理由（如依据的文件及条款）")
-	case n > 500:
-		f.Errors.Add("reason", "理由不超过 500 字")
-	}
+	in, o := overrideInput(c, func(k string) bool { _, ok := eligibility.DefaultParameters().Lookup(k); return ok }, `"miit-2026"`)
+	f := admin.ParamForm{Key: in.Key, EffectiveFrom: in.EffectiveFrom, Value: in.Value, Reason: in.Reason, Errors: in.Errors}
 	if len(f.Errors) == 0 {
 		existing, err := s.decisions.Overrides(ctx)
 		if err != nil {
@@ -140,4 +110,48 @@ func (s *Server) createParam(c echo.Context) error {
 	setFlash(c, "ok", "已更正参数 "+o.Key+"：自 "+o.EffectiveFrom.String()+" 起取值 "+shown+
 		"。此前日期的评估和已作出的认定决定不受影响。")
 	return redirect(c, "/admin/parameters?prefix="+o.Key)
+}
+
+// overrideForm is what every parameter-override form shares, as typed, with its errors.
+type overrideForm struct {
+	Key, EffectiveFrom, Value, Reason string
+	Errors                            domain.FieldErrors
+}
+
+// overrideInput reads and checks an override form: a known key, a date, a JSON value and a
+// reason. known says whether a key exists; example is shown in the JSON error message.
+func overrideInput(c echo.Context, known func(string) bool, example string) (overrideForm, store.ParameterOverride) {
+	f := overrideForm{Key: strings.TrimSpace(c.FormValue("key")), EffectiveFrom: strings.TrimSpace(c.FormValue("effective_from")),
+		Value: strings.TrimSpace(c.FormValue("value")), Reason: strings.TrimSpace(c.FormValue("reason")), Errors: domain.FieldErrors{}}
+	o := store.ParameterOverride{Key: f.Key, Reason: f.Reason}
+	if f.Key == "" {
+		f.Errors.Add("key", "请选择参数")
+	} else if !known(f.Key) {
+		f.Errors.Add("key", "没有这个参数")
+	}
+	if f.EffectiveFrom == "" {
+		f.Errors.Add("effective_from", "请填写生效日期")
+	} else if d, err := domain.ParseDate(f.EffectiveFrom); err != nil {
+		f.Errors.Add("effective_from", err.Error())
+	} else {
+		o.EffectiveFrom = d
+	}
+	var compact bytes.Buffer
+	switch {
+	case f.Value == "":
+		f.Errors.Add("value", "请填写新值")
+	case len(f.Value) > 4000:
+		f.Errors.Add("value", "新值过长（不超过 4000 字符）")
+	case json.Compact(&compact, []byte(f.Value)) != nil:
+		f.Errors.Add("value", "不是合法的 JSON（字符串须加双引号，如 "+example+"）")
+	default:
+		o.Value = compact.String()
+	}
+	switch n := utf8.RuneCountInString(f.Reason); {
+	case n == 0:
+		f.Errors.Add("reason", "请填写更正理由（如依据的文件及条款）")
+	case n > 500:
+		f.Errors.Add("reason", "理由不超过 500 字")
+	}
+	return f, o
 }
