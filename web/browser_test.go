@@ -30,9 +30,11 @@ func TestBrowserRegistryFlow(t *testing.T) {
 	base, db := startBrowserApp(t)
 
 	login(ctx, t, base, "city")
-	do(ctx, t, "list", chromedp.WaitVisible(chromedp.CSS(rowSel)))
+	// City staff land on the dashboard; the list is one click away in the side navigation.
+	do(ctx, t, "open the list", chromedp.Click(chromedp.CSS(`[data-testid=nav-enterprises]`)),
+		chromedp.WaitVisible(chromedp.CSS(rowSel)))
 	if u := location(ctx, t); !strings.HasSuffix(u, "/enterprises") {
-		t.Fatalf("city landed on %s, want the enterprise list", u)
+		t.Fatalf("the 企业名录 link led to %s, want the enterprise list", u)
 	}
 	rowsBefore := count(ctx, t, rowSel)
 	totalBefore := text(ctx, t, `[data-testid=total]`)
