@@ -441,6 +441,9 @@ func TestAdminManagesUsers(t *testing.T) {
 		t.Fatalf("no generated password in %q", flash)
 	}
 	password := strings.TrimSpace(flash[strings.LastIndex(flash, "：")+len("："):])
+	if list := a.get("/admin/users"); !strings.Contains(list.doc.Find(`[data-testid="users-table"]`).Text(), e.Name) {
+		t.Error("the user list does not name the bound enterprise")
+	}
 
 	// The new user must change the generated password first.
 	c := a.anon()

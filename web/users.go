@@ -27,13 +27,21 @@ func (s *Server) listUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var ids []int64
+	for _, u := range users {
+		if u.EnterpriseID != nil {
+			ids = append(ids, *u.EnterpriseID)
+		}
+	}
+	names, err := s.enterprises.Names(ctx, ids) // one query, not one per account
+	if err != nil {
+		return err
+	}
 	rows := make([]admin.UserRow, len(users))
 	for i, u := range users {
 		rows[i] = admin.UserRow{User: u}
 		if u.EnterpriseID != nil {
-			if e, err := s.enterprises.Get(ctx, domain.Scope{All: true}, *u.EnterpriseID); err == nil {
-				rows[i].EnterpriseName = e.Name
-			}
+			rows[i].EnterpriseName = names[*u.EnterpriseID]
 		}
 	}
 	v := admin.UsersView{Meta: s.meta(c, "用户管理", "users"), Users: rows, Role: string(f.Role), Query: f.Query}

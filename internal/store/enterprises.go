@@ -463,3 +463,19 @@ func (s *Enterprises) Expiring(ctx context.Context, sc domain.Scope, from, to do
 		Order("tier_valid_until").Order("id").Limit(limit).Find(&es).Error
 	return es, err
 }
+
+// Names maps enterprise ids to names with one query, for lists that mention enterprises.
+func (s *Enterprises) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []domain.Enterprise
+	if err := s.db.R.WithContext(ctx).Table(tEnterprises).Select("id", "name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, e := range rows {
+		out[e.ID] = e.Name
+	}
+	return out, nil
+}
