@@ -59,19 +59,22 @@ func (s *Server) serviceHome(c echo.Context) error {
 	u := currentUser(c)
 	today := s.today()
 	v := service.HomeView{Meta: s.meta(c, "我的工作台", "service-home"), Today: today, StaleDays: domain.DefaultStaleDays}
-	var err error
-	if v.Workload, err = s.svc().Workload(ctx, u.ID, today); err != nil {
+	workload, err := s.svc().Workload(ctx, u.ID, today)
+	if err != nil {
 		return err
 	}
+	v.Workload = mapRows(workload, workloadView)
 	staleBefore := today.AddDays(-domain.DefaultStaleDays)
 	for _, r := range v.Workload {
 		if r.LastVisit.IsZero() || r.LastVisit.Before(staleBefore) {
 			v.Owed = append(v.Owed, r)
 		}
 	}
-	if v.DueSoon, err = s.svc().DueSoon(ctx, u.ID, domain.AddWorkingDays(today, 5), 200); err != nil {
+	due, err := s.svc().DueSoon(ctx, u.ID, domain.AddWorkingDays(today, 5), 200)
+	if err != nil {
 		return err
 	}
+	v.DueSoon = mapRows(due, demandView)
 	if v.Expiring, err = s.enterprises.Expiring(ctx, scope(c), today, sixMonths(today), 200); err != nil {
 		return err
 	}
@@ -106,7 +109,7 @@ func (s *Server) showWorkload(c echo.Context) error {
 		rows = kept
 	}
 	v := service.WorkloadView{Meta: s.meta(c, "服务专员："+u.Name(), "coverage", layout.Crumb{Label: "走访覆盖", Href: "/service/coverage"}),
-		Specialist: u, Today: s.today(), Rows: rows}
+		Specialist: u, Today: s.today(), Rows: mapRows(rows, workloadView)}
 	return render(c, http.StatusOK, service.WorkloadPage(v))
 }
 
@@ -131,7 +134,8 @@ func (s *Server) visitOptions(c echo.Context, v *service.VisitFormView, wanted s
 	if u.Role == domain.RoleSpecialist {
 		daysScope = domain.Scope{District: u.DistrictCode, All: u.DistrictCode == ""}
 	}
-	v.ServiceDays, err = s.svc().RecentServiceDays(ctx, daysScope, 20)
+	days, err := s.svc().RecentServiceDays(ctx, daysScope, 20)
+	v.ServiceDays = mapRows(days, serviceDayView)
 	return err
 }
 
@@ -249,7 +253,11 @@ func (s *Server) createVisit(c echo.Context) error {
 func (s *Server) boardQuery(c echo.Context) (service.BoardQuery, store.BoardFilter) {
 	q := c.QueryParams()
 	bq := service.BoardQuery{Overdue: q.Get("overdue") == "1", Department: strings.TrimSpace(q.Get("department"))}
-	bf := store.BoardFilter{Scope: scope(c), Today: s.today(), Overdue: bq.Overdue, Department: bq.Department}
+	bq.OnTime = !bq.Overdue && q.Get("ontime") == "1"
+	bf := store.BoardFilter{Scope: scope(c), Today: s.today(), Overdue: bq.Overdue, OnTime: bq.OnTime, Department: bq.Department}
+	if sat := q.Get("satisfaction"); sat == "unrated" || domain.Satisfaction(sat).Valid() {
+		bq.Satisfaction, bf.Satisfied = sat, sat
+	}
 	if st := q.Get("status"); st == "all" || domain.DemandStatus(st).Valid() {
 		bq.Status, bf.Status = st, st
 	}
@@ -270,7 +278,8 @@ func (s *Server) renderBoard(c echo.Context, status int, bq service.BoardQuery, 
 	if err != nil {
 		return err
 	}
-	v := service.BoardView{Meta: s.meta(c, "诉求看板", "demands"), Query: bq, Page: page, Today: s.today(),
+	v := service.BoardView{Meta: s.meta(c, "诉求看板", "demands"), Query: bq, Today: s.today(),
+		Demands: mapRows(page.Items, demandView), Paging: service.Paging{Page: page.Page, Pages: page.Pages(), Total: page.Total},
 		Departments: domain.Departments(), Route: rf}
 	if u := currentUser(c); u.Role == domain.RoleDistrict {
 		v.Districts = []domain.District{{Code: u.DistrictCode, Name: domain.DistrictName(u.DistrictCode)}}
@@ -329,7 +338,7 @@ func (s *Server) renderDemand(c echo.Context, status int, f *service.StatusForm)
 	if err != nil {
 		return err
 	}
-	v := service.DemandView{Meta: s.meta(c, "诉求："+d.EnterpriseName, "demands", crumbBoard), Demand: d, Today: s.today(),
+	v := service.DemandView{Meta: s.meta(c, "诉求："+d.EnterpriseName, "demands", crumbBoard), Demand: demandView(d), Today: s.today(),
 		CanAct: readers.allows(currentUser(c).Role)}
 	if currentUser(c).Role == domain.RoleSpecialist {
 		v.Meta.Crumbs = []layout.Crumb{{Label: d.EnterpriseName, Href: enterprisePath(d.EnterpriseID)}}
@@ -403,13 +412,15 @@ func (s *Server) showCoverage(c echo.Context) error {
 	if u := currentUser(c); u.Role == domain.RoleDistrict {
 		v.District = u.DistrictCode
 	}
-	var err error
-	if v.Districts, err = s.svc().CoverageByDistrict(ctx, scope(c), today, days); err != nil {
+	districts, err := s.svc().CoverageByDistrict(ctx, scope(c), today, days)
+	if err != nil {
 		return err
 	}
-	if v.Specialists, err = s.svc().CoverageBySpecialist(ctx, v.District, today, days); err != nil {
+	specialists, err := s.svc().CoverageBySpecialist(ctx, v.District, today, days)
+	if err != nil {
 		return err
 	}
+	v.Districts, v.Specialists = mapRows(districts, coverageView), mapRows(specialists, coverageView)
 	return render(c, http.StatusOK, service.CoveragePage(v))
 }
 
@@ -426,7 +437,8 @@ func (s *Server) renderUnassigned(c echo.Context, status int, district, tier str
 	if err != nil {
 		return err
 	}
-	v := service.UnassignedView{Meta: s.meta(c, "待分配服务专员", "unassigned"), District: district, Tier: tier, Page: p, Form: f}
+	v := service.UnassignedView{Meta: s.meta(c, "待分配服务专员", "unassigned"), District: district, Tier: tier, Form: f,
+		Items: p.Items, Paging: service.Paging{Page: p.Page, Pages: p.Pages(), Total: p.Total}}
 	if u.Role == domain.RoleDistrict {
 		v.Districts = []domain.District{{Code: u.DistrictCode, Name: domain.DistrictName(u.DistrictCode)}}
 	} else {
@@ -508,19 +520,24 @@ func (s *Server) servicePanel(c echo.Context, e domain.Enterprise) (service.Ente
 	cur, err := svc.Current(ctx, e.ID)
 	switch {
 	case err == nil:
-		p.Current = &cur
+		a := assignmentView(cur)
+		p.Current = &a
 	case !errors.Is(err, store.ErrNotFound):
 		return p, err
 	}
-	if p.History, err = svc.AssignmentHistory(ctx, e.ID); err != nil {
+	history, err := svc.AssignmentHistory(ctx, e.ID)
+	if err != nil {
 		return p, err
 	}
-	if p.Visits, err = svc.VisitsFor(ctx, e.ID, 30); err != nil {
+	visits, err := svc.VisitsFor(ctx, e.ID, 30)
+	if err != nil {
 		return p, err
 	}
-	if p.Demands, err = svc.DemandsFor(ctx, e.ID, 50); err != nil {
+	demands, err := svc.DemandsFor(ctx, e.ID, 50)
+	if err != nil {
 		return p, err
 	}
+	p.History, p.Visits, p.Demands = mapRows(history, assignmentView), mapRows(visits, visitView), mapRows(demands, demandView)
 	if p.CanAssign {
 		if p.Specialists, err = svc.Specialists(ctx, e.DistrictCode); err != nil {
 			return p, err
@@ -575,7 +592,7 @@ func (s *Server) listServiceDays(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, service.DaysPage(service.DaysView{Meta: s.meta(c, "专属服务日", "service-days"),
-		Days: days, CanCreate: staff.allows(currentUser(c).Role)}))
+		Days: mapRows(days, serviceDayView), CanCreate: staff.allows(currentUser(c).Role)}))
 }
 
 // daysScope: service days are listed by district; a specialist sees their district's and city-wide ones.
@@ -680,11 +697,14 @@ func (s *Server) showServiceDay(c echo.Context) error {
 		return store.ErrNotFound
 	}
 	v := service.DayView{Meta: s.meta(c, day.HeldOn.String()+" "+day.Theme, "service-days", crumbDays), Day: day, Today: s.today()}
-	if v.Visits, err = s.svc().ServiceDayVisits(ctx, scope(c), id); err != nil {
+	visits, err := s.svc().ServiceDayVisits(ctx, scope(c), id)
+	if err != nil {
 		return err
 	}
-	if v.Demands, err = s.svc().ServiceDayDemands(ctx, scope(c), id); err != nil {
+	demands, err := s.svc().ServiceDayDemands(ctx, scope(c), id)
+	if err != nil {
 		return err
 	}
+	v.Visits, v.Demands = mapRows(visits, visitView), mapRows(demands, demandView)
 	return render(c, http.StatusOK, service.DayPage(v))
 }

@@ -513,6 +513,8 @@ type BoardFilter struct {
 	District   string
 	Department string
 	Overdue    bool
+	OnTime     bool   // open and not overdue
+	Satisfied  string // a domain.Satisfaction, or "unrated": none of them
 	Today      domain.Date
 	Page       int
 	PerPage    int
@@ -550,6 +552,8 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 			if st.Open() {
 				g = g.Where("demands.status = ?", string(st))
 			}
+		case f.OnTime:
+			g = g.Where("demands.is_open = ? AND demands.due_on >= ?", true, f.Today)
 		case f.Status == "all":
 		case st.Valid():
 			g = g.Where("demands.status = ?", string(st))
@@ -561,6 +565,11 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 		}
 		if f.Department != "" {
 			g = g.Where("demands.department = ?", f.Department)
+		}
+		if domain.Satisfaction(f.Satisfied).Valid() {
+			g = g.Where("demands.satisfaction = ?", f.Satisfied)
+		} else if f.Satisfied == "unrated" {
+			g = g.Where("demands.satisfaction NOT IN ?", []string{string(domain.Satisfied), string(domain.FairlySatisfied), string(domain.Dissatisfied)})
 		}
 		return g
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"zjtx/internal/domain"
-	"zjtx/internal/store"
 	"zjtx/templates/layout"
 )
 
@@ -34,7 +33,7 @@ type VisitFormView struct {
 	Meta        layout.Meta
 	Form        VisitForm
 	Enterprises []domain.Enterprise // what the user may pick
-	ServiceDays []store.ServiceDayRow
+	ServiceDays []ServiceDay
 	Fixed       bool // staff arriving from an enterprise page: the enterprise is given
 }
 
@@ -43,10 +42,10 @@ type HomeView struct {
 	Meta      layout.Meta
 	Today     domain.Date
 	StaleDays int
-	Owed      []store.WorkloadRow // not visited in StaleDays (or never)
-	DueSoon   []store.DemandRow
+	Owed      []WorkloadRow // not visited in StaleDays (or never)
+	DueSoon   []Demand
 	Expiring  []domain.Enterprise
-	Workload  []store.WorkloadRow
+	Workload  []WorkloadRow
 }
 
 // WorkloadView is a specialist's portfolio as staff see it.
@@ -54,13 +53,14 @@ type WorkloadView struct {
 	Meta       layout.Meta
 	Specialist domain.User
 	Today      domain.Date
-	Rows       []store.WorkloadRow
+	Rows       []WorkloadRow
 }
 
 // BoardQuery is the board's filter as typed.
 type BoardQuery struct {
 	Status, Category, District, Department string
-	Overdue                                bool
+	Satisfaction                           string // a domain.Satisfaction, or "unrated"
+	Overdue, OnTime                        bool
 }
 
 // URL builds the board URL for page n.
@@ -75,8 +75,12 @@ func (q BoardQuery) URL(page int) string {
 	set("category", q.Category)
 	set("district", q.District)
 	set("department", q.Department)
+	set("satisfaction", q.Satisfaction)
 	if q.Overdue {
 		v.Set("overdue", "1")
+	}
+	if q.OnTime {
+		v.Set("ontime", "1")
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
@@ -91,7 +95,8 @@ func (q BoardQuery) URL(page int) string {
 type BoardView struct {
 	Meta        layout.Meta
 	Query       BoardQuery
-	Page        store.BoardPage
+	Demands     []Demand
+	Paging      Paging
 	Today       domain.Date
 	Districts   []domain.District // those the user may filter by
 	Departments []string
@@ -108,7 +113,7 @@ type RouteForm struct {
 // DemandView is one demand with its status form.
 type DemandView struct {
 	Meta   layout.Meta
-	Demand store.DemandRow
+	Demand Demand
 	Today  domain.Date
 	Form   StatusForm
 	CanAct bool
@@ -127,8 +132,8 @@ type CoverageView struct {
 	Quarter     domain.Date
 	StaleDays   int
 	District    string
-	Districts   []store.CoverageRow
-	Specialists []store.CoverageRow
+	Districts   []CoverageRow
+	Specialists []CoverageRow
 }
 
 // UnassignedView is the queue of enterprises without a specialist.
@@ -136,7 +141,8 @@ type UnassignedView struct {
 	Meta        layout.Meta
 	District    string
 	Tier        string
-	Page        store.EnterprisePage
+	Items       []domain.Enterprise
+	Paging      Paging
 	Districts   []domain.District
 	Specialists []domain.User
 	Form        AssignForm
@@ -152,7 +158,7 @@ type AssignForm struct {
 // DaysView lists service days.
 type DaysView struct {
 	Meta      layout.Meta
-	Days      []store.ServiceDayRow
+	Days      []ServiceDay
 	CanCreate bool
 }
 
@@ -173,8 +179,8 @@ type DayFormView struct {
 type DayView struct {
 	Meta    layout.Meta
 	Day     domain.ServiceDay
-	Visits  []store.VisitRow
-	Demands []store.DemandRow
+	Visits  []Visit
+	Demands []Demand
 	Today   domain.Date
 }
 
@@ -182,10 +188,10 @@ type DayView struct {
 type EnterprisePanel struct {
 	EnterpriseID int64
 	Tier         domain.Tier
-	Current      *store.AssignmentRow
-	History      []store.AssignmentRow
-	Visits       []store.VisitRow
-	Demands      []store.DemandRow
+	Current      *Assignment
+	History      []Assignment
+	Visits       []Visit
+	Demands      []Demand
 	Today        domain.Date
 	CanAssign    bool
 	CanVisit     bool
@@ -224,12 +230,12 @@ func districtName(code string) string {
 	return domain.DistrictName(code)
 }
 
-func overdue(d store.DemandRow, today domain.Date) bool {
+func overdue(d Demand, today domain.Date) bool {
 	return domain.Overdue(d.Status, d.DueOn, today)
 }
 
 // dueText describes a due date relative to today for open demands.
-func dueText(d store.DemandRow, today domain.Date) string {
+func dueText(d Demand, today domain.Date) string {
 	if !d.Status.Open() {
 		return d.DueOn.String()
 	}
@@ -271,14 +277,14 @@ func inSlice(xs []string, x string) bool {
 	return false
 }
 
-func pct(r store.CoverageRow) string {
+func pct(r CoverageRow) string {
 	if r.Total == 0 {
 		return "—"
 	}
 	return itoa(r.Percent()) + "%"
 }
 
-func coverageClass(r store.CoverageRow) string {
+func coverageClass(r CoverageRow) string {
 	switch p := r.Percent(); {
 	case r.Total == 0:
 		return ""
