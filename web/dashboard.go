@@ -98,11 +98,7 @@ func dashboardCharts(d *dashboard.Data) dpages.Charts {
 		se := dpages.Series{Name: t.Label()}
 		for _, y := range d.History {
 			se.Data = append(se.Data, float64(y.Counts[t]))
-			href := ""
-			if y.Partial {
-				href = dpages.EnterprisesHref(d.District, t)
-			}
-			se.Hrefs = append(se.Hrefs, href)
+			se.Hrefs = append(se.Hrefs, dpages.HeldHref(d.District, t, y.On))
 		}
 		hist.Series = append(hist.Series, se)
 	}
@@ -126,7 +122,7 @@ func dashboardCharts(d *dashboard.Data) dpages.Charts {
 	dm := d.Demands
 	ch["demands"] = dpages.Chart{Kind: "pie", Categories: []string{"办理中（未超期）", "超期", "已办结", "退回"},
 		Series: []dpages.Series{{Name: "诉求", Data: []float64{float64(dm.Open - dm.Overdue), float64(dm.Overdue), float64(dm.Closed), float64(dm.Returned)},
-			Hrefs: []string{"", dpages.DemandsHref(d.District, "overdue", "1"), dpages.DemandsHref(d.District, "status", "closed"),
+			Hrefs: []string{dpages.DemandsHref(d.District, "ontime", "1"), dpages.DemandsHref(d.District, "overdue", "1"), dpages.DemandsHref(d.District, "status", "closed"),
 				dpages.DemandsHref(d.District, "status", "returned")}}}}
 	return ch
 }

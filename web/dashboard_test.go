@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -115,9 +117,36 @@ func checkDashboard(t *testing.T, a *testApp, c *client, path, district string) 
 	if district != "" {
 		evWhere = "enterprise_id IN (SELECT id FROM enterprises WHERE district_code = ?)"
 	}
-	checks["kpi-promotions"] = dbCount(t, a.db, "SELECT COUNT(*) FROM tier_events WHERE "+evWhere+" AND kind = 'certified' AND effective_on >= '2026-04-01' AND effective_on <= ?", append(append([]any{}, args...), today)...)
-	checks["kpi-expiries"] = dbCount(t, a.db, "SELECT COUNT(*) FROM tier_events WHERE "+evWhere+" AND kind = 'expired' AND effective_on >= '2026-04-01' AND effective_on <= ?", append(append([]any{}, args...), today)...)
-	checks["kpi-coverage-visited"] = ent("tier IN ('specialized','little_giant') AND EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= '2026-04-01')")
+	checks["kpi-promotions"] = dbCount(t, a.db, "SELECT COUNT(DISTINCT enterprise_id) FROM tier_events WHERE "+evWhere+" AND kind = 'certified' AND effective_on >= '2026-04-01' AND effective_on <= ?", append(append([]any{}, args...), today)...)
+	checks["kpi-expiries"] = dbCount(t, a.db, "SELECT COUNT(DISTINCT enterprise_id) FROM tier_events WHERE "+evWhere+" AND kind = 'expired' AND effective_on >= '2026-04-01' AND effective_on <= ?", append(append([]any{}, args...), today)...)
+	checks["kpi-visits"] = dbCount(t, a.db, "SELECT COUNT(*) FROM visits WHERE "+evWhere+" AND visited_on >= '2026-04-01' AND visited_on <= ?", append(append([]any{}, args...), today)...)
+	specialized := "tier IN ('specialized','little_giant')"
+	checks["kpi-specialized-total"] = ent(specialized)
+	checks["kpi-coverage-total"] = ent(specialized)
+	checks["kpi-coverage-visited"] = ent(specialized + " AND EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= '2026-04-01')")
+	checks["kpi-coverage-stale"] = ent(specialized+" AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= ?)", "2026-04-01")
+	checks["kpi-coverage-unassigned"] = ent(specialized + " AND NOT EXISTS (SELECT 1 FROM assignments x WHERE x.enterprise_id = enterprises.id AND x.ended_at IS NULL)")
+	checks["demands-ontime"] = dem("is_open = ? AND due_on >= ?", true, today)
+	for _, sat := range []string{"satisfied", "fair", "dissatisfied"} {
+		checks["demands-"+sat] = dem("status = 'closed' AND satisfaction = ?", sat)
+	}
+	checks["demands-unrated"] = dem("status = 'closed' AND satisfaction NOT IN ('satisfied', 'fair', 'dissatisfied')")
+	for _, d := range domain.Districts {
+		if district == "" || d.Code == district {
+			checks["district-"+d.Code+"-specialized"] = dbCount(t, a.db, "SELECT COUNT(*) FROM enterprises WHERE district_code = ? AND "+specialized, d.Code)
+		}
+	}
+	// year-end counts: each enterprise at the tier of its last event on or before the day
+	for y := 2021; y <= 2026; y++ {
+		on := fmt.Sprintf("%d-12-31", y)
+		if y == 2026 {
+			on = today
+		}
+		for _, tier := range []string{"innovative", "specialized", "little_giant"} {
+			checks[fmt.Sprintf("history-%d-%s", y, tier)] = ent(`(SELECT te.to_tier FROM tier_events te WHERE te.enterprise_id = enterprises.id
+				AND te.effective_on <= ? ORDER BY te.effective_on DESC, te.id DESC LIMIT 1) = ?`, on, tier)
+		}
+	}
 	checks["kpi-pool-count"] = dbCount(t, a.db, "SELECT COUNT(*) FROM listing_pipelines p JOIN enterprises ON enterprises.id = p.enterprise_id WHERE "+
 		strings.ReplaceAll(where, "district_code", "enterprises.district_code")+" AND p.stage IN ('pool','restructured','tutoring','filed','review','registered')", args...)
 	checks["grants-confirmed"] = dbCount(t, a.db, "SELECT COUNT(*) FROM benefit_grants g WHERE g.status = 'confirmed' AND g.enterprise_id IN (SELECT id FROM enterprises WHERE "+where+")", args...)
@@ -127,7 +156,8 @@ func checkDashboard(t *testing.T, a *testApp, c *client, path, district string) 
 			t.Errorf("%s: %s = %d, direct count %d", path, id, got, want)
 		}
 	}
-	if checks["demands-raised"] == 0 || checks["kpi-coverage-visited"] == 0 {
+	if checks["demands-raised"] == 0 || checks["kpi-coverage-visited"] == 0 || checks["kpi-visits"] == 0 || checks["kpi-promotions"] == 0 ||
+		checks["history-2024-specialized"] == 0 || checks["demands-satisfied"] == 0 || checks["kpi-coverage-stale"] == 0 {
 		t.Errorf("demo data too thin for the test: %v", checks)
 	}
 	// median days to close, from every closed demand
@@ -152,6 +182,12 @@ func checkDashboard(t *testing.T, a *testApp, c *client, path, district string) 
 		}
 	}
 
+	// Every number is a drill-down link (the pool count opens the funnel it heads).
+	r.doc.Find("[data-value]").Each(func(_ int, s *goquery.Selection) {
+		if id := s.AttrOr("data-testid", ""); !s.Is("a[data-drill]") && id != "kpi-pool-count" {
+			t.Errorf("%s: %s is not a drill-down link", path, id)
+		}
+	})
 	// Every drill-down link opens a list whose total is the number.
 	links := 0
 	r.doc.Find("a[data-drill]").Each(func(_ int, s *goquery.Selection) {
@@ -169,8 +205,35 @@ func checkDashboard(t *testing.T, a *testApp, c *client, path, district string) 
 			t.Errorf("drill %s: list total %d, dashboard %d", href, got, want)
 		}
 	})
-	if links < 10 {
+	if want := 50; district == "" && links < want || links < 30 {
 		t.Errorf("only %d drill-down links followed", links)
+	}
+	// the grant amounts equal their lists' totals
+	for _, st := range []string{"confirmed", "paid"} {
+		s := r.doc.Find(`[data-testid="grants-` + st + `-amount"]`)
+		lr := c.get(s.AttrOr("href", ""))
+		wantStatus(t, lr, http.StatusOK)
+		if got, want := strings.TrimSpace(lr.doc.Find(`[data-testid="grant-amount"]`).Text()), strings.TrimSpace(s.Text()); got != want {
+			t.Errorf("grants %s: list amount %s, dashboard %s", st, got, want)
+		}
+	}
+	// chart segments link to the same lists as the table numbers
+	var charts map[string]struct {
+		Series []struct{ Hrefs []string }
+	}
+	if err := json.Unmarshal([]byte(r.doc.Find("script#dash-data").Text()), &charts); err != nil {
+		t.Fatal(err)
+	}
+	tableHrefs := map[string]bool{}
+	r.doc.Find("a[data-drill]").Each(func(_ int, s *goquery.Selection) { tableHrefs[s.AttrOr("href", "")] = true })
+	for name, ch := range charts {
+		for _, se := range ch.Series {
+			for _, h := range se.Hrefs {
+				if !tableHrefs[h] {
+					t.Errorf("chart %s: segment link %q is not one of the table's drill-downs", name, h)
+				}
+			}
+		}
 	}
 	// the coverage link opens the coverage page with the same district figures
 	cov, _ := r.doc.Find(`[data-testid="kpi-coverage-visited"]`).Attr("href")

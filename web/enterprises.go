@@ -48,6 +48,7 @@ func listFilter(c echo.Context) (enterprises.ListFilter, store.EnterpriseFilter)
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 0 {
 		sf.Page = p
 	}
+	sf.Drill, vf.Drill, vf.DrillLabel = enterpriseDrill(q)
 	return vf, sf
 }
 

@@ -27,7 +27,8 @@ type TierCount struct {
 // reconstructed from tier_events.
 type YearTiers struct {
 	Year    int
-	Partial bool // the current year: as of today
+	On      domain.Date // the day counted: 12-31, or today for the current year
+	Partial bool        // the current year: as of today
 	Counts  map[domain.Tier]int64
 }
 
@@ -96,8 +97,10 @@ type Data struct {
 	History     []YearTiers
 	Districts   []DistrictRow // every district in scope, in code order
 
-	Promotions int64 // tier_events certified this quarter
-	Expiries   int64 // tier_events expired this quarter
+	Promotions int64 // enterprises with a certification (tier_events) this quarter
+	Expiries   int64 // enterprises whose title expired (tier_events) this quarter
+
+	QuarterVisits int64 // visits recorded this quarter, of enterprises in scope
 
 	Funnel   domain.Funnel
 	Demands  DemandStats
@@ -184,7 +187,10 @@ func Compute(ctx context.Context, db *store.DB, district string, today domain.Da
 		return nil, err
 	}
 	for y := today.Year() - historyYears + 1; y <= today.Year(); y++ {
-		yt := YearTiers{Year: y, Partial: y == today.Year(), Counts: map[domain.Tier]int64{}}
+		yt := YearTiers{Year: y, On: domain.NewDate(y, 12, 31), Partial: y == today.Year(), Counts: map[domain.Tier]int64{}}
+		if yt.Partial {
+			yt.On = today
+		}
 		for _, byD := range hist[y] {
 			for t, n := range byD {
 				yt.Counts[t] += n
@@ -193,12 +199,13 @@ func Compute(ctx context.Context, db *store.DB, district string, today domain.Da
 		d.History = append(d.History, yt)
 	}
 
-	// Promotions and expiries this quarter.
+	// Promotions and expiries this quarter, in enterprises (the list they link to counts
+	// enterprises; one may be certified twice in a quarter).
 	var ev []struct {
 		Kind string
 		N    int64
 	}
-	q := r.Table("tier_events").Select("tier_events.kind, COUNT(*) AS n").
+	q := r.Table("tier_events").Select("tier_events.kind, COUNT(DISTINCT tier_events.enterprise_id) AS n").
 		Where("tier_events.kind IN ? AND tier_events.effective_on >= ? AND tier_events.effective_on <= ?",
 			[]string{string(domain.EventCertified), string(domain.EventExpired)}, d.Quarter, today)
 	if district != "" {
@@ -224,6 +231,14 @@ func Compute(ctx context.Context, db *store.DB, district string, today domain.Da
 		return nil, err
 	}
 	d.Demands = ds[district]
+
+	vq := r.Table("visits").Where("visits.visited_on >= ? AND visits.visited_on <= ?", d.Quarter, today)
+	if district != "" {
+		vq = vq.Where("visits.enterprise_id IN (SELECT id FROM enterprises WHERE district_code = ?)", district)
+	}
+	if err := vq.Count(&d.QuarterVisits).Error; err != nil {
+		return nil, err
+	}
 
 	cov, err := store.NewService(db).CoverageByDistrict(ctx, sc, today, domain.DefaultStaleDays)
 	if err != nil {

@@ -181,3 +181,15 @@ func FiguresRow(e domain.Enterprise, y domain.YearFigures) []any {
 	}
 	return row
 }
+
+// VisitHeader is the header of a visit export.
+func VisitHeader() []string {
+	return []string{"编号", "走访日期", "统一社会信用代码", "企业名称", "所在区", "走访方式", "服务专员", "参与人员", "走访纪要", "记录人"}
+}
+
+// VisitRow is one visit in VisitHeader's order: the visit, its enterprise's code, name and
+// district, and the specialist's name.
+func VisitRow(v domain.Visit, uscc, name, district, specialist string) []any {
+	return []any{v.ID, v.VisitedOn.String(), uscc, name, domain.DistrictName(district), v.Kind.Label(), specialist,
+		v.Participants, v.Summary, v.RecordedBy}
+}

@@ -40,6 +40,7 @@ type EnterpriseFilter struct {
 	Group    domain.IndustryGroup
 	Label    domain.Label
 	Size     domain.SizeClass
+	Drill    EnterpriseDrill // dashboard drill-downs (dashboard_lists.go)
 	Sort     EnterpriseSort
 	Desc     bool
 	Page     int // from 1
@@ -84,6 +85,7 @@ func (s *Enterprises) filtered(ctx context.Context, f EnterpriseFilter) *gorm.DB
 	if f.Label.Valid() {
 		q = q.Where(string(f.Label)+" = ?", true) // column name from a fixed list
 	}
+	q = f.Drill.apply(q)
 	if term := strings.TrimSpace(f.Query); term != "" {
 		if code := domain.NormalizeUSCC(term); looksLikeUSCCPrefix(code) {
 			// A range instead of LIKE so both databases use the unique index.
@@ -153,7 +155,7 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 // its posting list is in name order, so count and page never touch most enterprises.
 func (s *Enterprises) listByGrams(ctx context.Context, f EnterpriseFilter, page *EnterprisePage) (bool, error) {
 	term := strings.TrimSpace(f.Query)
-	if !f.Scope.All || term == "" || f.District != "" || f.Tier != "" || f.Group != "" || f.Size != "" || f.Label != "" ||
+	if !f.Scope.All || term == "" || f.District != "" || f.Tier != "" || f.Group != "" || f.Size != "" || f.Label != "" || !f.Drill.IsZero() ||
 		(f.Sort != "" && f.Sort != SortName) || looksLikeUSCCPrefix(domain.NormalizeUSCC(term)) {
 		return false, nil
 	}

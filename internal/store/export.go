@@ -31,3 +31,29 @@ func (s *Enterprises) Each(ctx context.Context, f EnterpriseFilter, batch int, f
 		after = es[len(es)-1].ID
 	}
 }
+
+// EachVisit calls fn with the visits matching f (ignoring paging), batch by batch in id
+// order, like Each.
+func (s *Service) EachVisit(ctx context.Context, f VisitFilter, batch int, fn func([]VisitListRow) error) error {
+	if batch <= 0 {
+		batch = 1000
+	}
+	var after int64
+	for {
+		var vs []VisitListRow
+		if err := s.filteredVisits(ctx, f).Select(visitListCols).Joins("LEFT JOIN users ON users.id = visits.specialist_id").
+			Where("visits.id > ?", after).Order("visits.id").Limit(batch).Find(&vs).Error; err != nil {
+			return err
+		}
+		if len(vs) == 0 {
+			return nil
+		}
+		if err := fn(vs); err != nil {
+			return err
+		}
+		if len(vs) < batch {
+			return nil
+		}
+		after = vs[len(vs)-1].ID
+	}
+}

@@ -66,6 +66,34 @@ func DemandsHref(district string, kv ...string) string {
 	return Link("/service/demands", append([]string{"district", district}, kv...)...)
 }
 
+// AtLeastHref is the enterprise list of a district at tier t and above, with extra filters.
+func AtLeastHref(district string, t domain.Tier, kv ...string) string {
+	return Link("/enterprises", append([]string{"district", district, "at_least", string(t)}, kv...)...)
+}
+
+// HeldHref is the enterprise list of a district that the tier history leaves at tier t on day on.
+func HeldHref(district string, t domain.Tier, on domain.Date) string {
+	return Link("/enterprises", "district", district, "held", string(t), "held_on", on.String())
+}
+
+// EventHref is the enterprise list of a district with a tier event of kind k from from to to.
+func EventHref(district string, k domain.TierEventKind, from, to domain.Date) string {
+	return Link("/enterprises", "district", district, "event", string(k), "event_from", from.String(), "event_to", to.String())
+}
+
+// VisitsHref is the visit list of a district from from to to.
+func VisitsHref(district string, from, to domain.Date) string {
+	return Link("/service/visits", "district", district, "from", from.String(), "to", to.String())
+}
+
+// GrantsHref is the benefit grant list of a district with one status ("" = any).
+func GrantsHref(district, status string) string {
+	return Link("/benefits/grants", "district", district, "status", status)
+}
+
+// UnassignedHref is the queue of a district's enterprises without a specialist.
+func UnassignedHref(district string) string { return Link("/service/unassigned", "district", district) }
+
 // CoverageHref is the visit coverage page of a district.
 func CoverageHref(district string) string { return Link("/service/coverage", "district", district) }
 

@@ -19,6 +19,8 @@ import (
 type ListFilter struct {
 	Q, District, Tier, Group, Label, Size, Sort string
 	Desc                                        bool
+	Drill                                       url.Values // dashboard drill-down parameters, kept in every link
+	DrillLabel                                  string     // what Drill narrows the list to, in Chinese
 }
 
 // URL builds the list URL for page n with this filter.
@@ -38,6 +40,9 @@ func (f ListFilter) URL(page int) string {
 	set("sort", f.Sort)
 	if f.Desc {
 		v.Set("desc", "1")
+	}
+	for k, xs := range f.Drill {
+		v[k] = xs
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))

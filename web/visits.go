@@ -1,0 +1,153 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"zjtx/internal/dataio"
+	"zjtx/internal/domain"
+	"zjtx/internal/store"
+	"zjtx/templates/pages/service"
+)
+
+// 走访记录: the visit list under the user's row scope (a district officer sees their
+// district's enterprises, a specialist their own), filtered, paged and exported; the
+// dashboard's visit figures link here.
+
+// parseQuarter reads "2026Q2" as its first and last day.
+func parseQuarter(s string) (from, to domain.Date, ok bool) {
+	y, q, found := strings.Cut(strings.ToUpper(s), "Q")
+	year, yerr := strconv.Atoi(y)
+	n, qerr := strconv.Atoi(q)
+	if !found || yerr != nil || qerr != nil || year < 2000 || year > 2100 || n < 1 || n > 4 {
+		return from, to, false
+	}
+	from = domain.NewDate(year, time.Month(3*n-2), 1)
+	return from, domain.NewDate(year, time.Month(3*n+1), 1).AddDays(-1), true
+}
+
+func quarterOf(d domain.Date) string {
+	return fmt.Sprintf("%dQ%d", d.Year(), (int(d.Time().Month())-1)/3+1)
+}
+
+// visitQuery reads the visit list's filters; malformed values are dropped with a note.
+func (s *Server) visitQuery(c echo.Context) (service.VisitsQuery, store.VisitFilter, []string) {
+	q := c.QueryParams()
+	u := currentUser(c)
+	var (
+		vq    service.VisitsQuery
+		notes []string
+	)
+	f := store.VisitFilter{Scope: scope(c)}
+	if d := q.Get("district"); domain.IsDistrict(d) {
+		vq.District, f.District = d, d
+	}
+	if u.Role == domain.RoleDistrict {
+		vq.District, f.District = u.DistrictCode, u.DistrictCode
+	}
+	if id, err := strconv.ParseInt(q.Get("specialist"), 10, 64); err == nil && id > 0 {
+		vq.Specialist, f.SpecialistID = q.Get("specialist"), id
+	}
+	if id, err := strconv.ParseInt(q.Get("enterprise"), 10, 64); err == nil && id > 0 {
+		vq.Enterprise, f.EnterpriseID = q.Get("enterprise"), id
+	}
+	if k := domain.VisitKind(q.Get("kind")); k.Valid() {
+		vq.Kind, f.Kind = string(k), k
+	}
+	if t := domain.Tier(q.Get("at_least")); t.Valid() && t != domain.TierBase {
+		vq.AtLeast, f.AtLeast = string(t), t
+	}
+	date := func(key, label string) domain.Date {
+		raw := strings.TrimSpace(q.Get(key))
+		if raw == "" {
+			return domain.Date{}
+		}
+		d, err := domain.ParseDate(raw)
+		if err != nil {
+			notes = append(notes, label+"“"+raw+"”不是有效日期（YYYY-MM-DD），已忽略")
+		}
+		return d
+	}
+	if from, to, ok := parseQuarter(q.Get("quarter")); ok {
+		vq.Quarter, f.From, f.To = quarterOf(from), from, to
+		vq.From, vq.To = from.String(), to.String()
+	} else {
+		if f.From = date("from", "起始日期"); !f.From.IsZero() {
+			vq.From = f.From.String()
+		}
+		if f.To = date("to", "截止日期"); !f.To.IsZero() {
+			vq.To = f.To.String()
+		}
+	}
+	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 0 {
+		f.Page = p
+	}
+	return vq, f, notes
+}
+
+func (s *Server) listVisits(c echo.Context) error {
+	ctx := c.Request().Context()
+	vq, f, notes := s.visitQuery(c)
+	page, err := s.svc().Visits(ctx, f)
+	if err != nil {
+		return err
+	}
+	v := service.VisitsView{Meta: s.meta(c, "走访记录", "visits"), Query: vq, Enterprises: page.Enterprises, Notes: notes,
+		Paging: service.Paging{Page: page.Page, Pages: page.Pages(), Total: page.Total}}
+	for _, r := range page.Items {
+		v.Items = append(v.Items, service.VisitItem{Visit: visitView(r.VisitRow), EnterpriseUSCC: r.EnterpriseUSCC, DistrictCode: r.DistrictCode})
+	}
+	u := currentUser(c)
+	switch u.Role {
+	case domain.RoleDistrict:
+		v.Districts = []domain.District{{Code: u.DistrictCode, Name: domain.DistrictName(u.DistrictCode)}}
+	case domain.RoleSpecialist:
+	default:
+		v.Districts = domain.Districts
+	}
+	if u.Role != domain.RoleSpecialist {
+		if v.Specialists, err = s.svc().Specialists(ctx, vq.District); err != nil {
+			return err
+		}
+	}
+	if f.EnterpriseID != 0 {
+		e, err := s.enterprises.Get(ctx, scope(c), f.EnterpriseID)
+		if err != nil {
+			return err
+		}
+		v.EnterpriseName = e.Name
+	}
+	for d, i := domain.QuarterStart(s.today()), 0; i < 8; d, i = domain.QuarterStart(d.AddDays(-1)), i+1 {
+		v.Quarters = append(v.Quarters, quarterOf(d))
+	}
+	return render(c, http.StatusOK, service.VisitsPage(v))
+}
+
+// exportVisits streams the filtered visit list (the /service/visits query, the user's scope).
+func (s *Server) exportVisits(c echo.Context) error {
+	_, f, _ := s.visitQuery(c)
+	format := exportFormat(c)
+	setDownload(c, format, "走访记录-"+s.today().String())
+	c.Response().WriteHeader(http.StatusOK)
+	w, err := dataio.NewWriter(c.Response(), format, dataio.VisitHeader())
+	if err != nil {
+		return err
+	}
+	err = s.svc().EachVisit(c.Request().Context(), f, 1000, func(vs []store.VisitListRow) error {
+		for _, v := range vs {
+			if err := w.Row(dataio.VisitRow(v.Visit, v.EnterpriseUSCC, v.EnterpriseName, v.DistrictCode, v.SpecialistName)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return w.Close()
+}
