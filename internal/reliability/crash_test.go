@@ -21,7 +21,7 @@ import (
 )
 
 const (
-	crashRounds = 20     // kills of each kind, in a row
+	crashRounds = 20    // kills of each kind, in a row
 	importRows  = 8_000 // enough that the commit transaction lasts about a second
 	importBase  = 7_000_000
 )
