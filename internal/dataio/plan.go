@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -80,14 +79,15 @@ func (c Counts) Summary() string {
 }
 
 // EntPlan is what to write for one enterprise: it is new (ID 0) or an update of the
-// stored profile; Years are the years to insert (ID 0) or update.
+// stored profile; Years are the years to insert (ID 0) or update. Enterprise.Size is
+// already computed from every year the enterprise will have after the import.
 type EntPlan struct {
 	Enterprise     domain.Enterprise
 	New            bool
 	ProfileChanged bool
+	NameChanged    bool // a stored enterprise renamed: its name grams are rewritten
 	Changed        []string
 	Years          []domain.YearFigures // the years to write
-	AllYears       []domain.YearFigures // every year after the import, for the size class
 }
 
 // Plan is a checked file: per-row results and, when no row has an error, the writes.
@@ -123,16 +123,38 @@ type Options struct {
 	KeepRows func(r RowResult) bool // which results to keep in Plan.Results (nil: all)
 }
 
-// entState is an enterprise as the rows so far would leave it.
+// entState is an enterprise as the rows so far would leave it. It is kept for every
+// enterprise of the file (a later row may touch it again), so it holds only what the
+// next row and the commit need.
 type entState struct {
-	plan    *EntPlan
-	before  domain.Enterprise
-	known   bool // stored before the import
-	years   map[int]domain.YearFigures
-	touched bool
+	plan           *EntPlan
+	beforeDistrict string // the stored district, for the scope check; "" when not stored
+	known          bool   // stored before the import
+	touched        bool
+	years          []domain.YearFigures // every year after the rows so far
+	profileLine    int32                // first line without a year (duplicate check)
+	yearLines      []yearLine           // first line per year (duplicate check)
 }
 
+type yearLine struct{ year, line int32 }
+
+// fieldIndex is each field's position in Fields, and so in a row's values.
+var fieldIndex = func() map[string]int {
+	m := make(map[string]int, len(Fields))
+	for i, f := range Fields {
+		m[f.Key] = i
+	}
+	return m
+}()
+
+// rowVals are one row's cells by field position (Fields order), trimmed.
+type rowVals []string
+
+func (v rowVals) get(key string) string { return v[fieldIndex[key]] }
+
 // Check reads every row of t, validates it, and compares it with the stored data.
+// Rows stream through in batches (one stored-data lookup per batch); what is kept
+// across batches is one compact entState per enterprise.
 func Check(ctx context.Context, t Table, lk Lookup, opt Options) (*Plan, error) {
 	start := time.Now()
 	if opt.Batch <= 0 {
@@ -147,9 +169,15 @@ func Check(ctx context.Context, t Table, lk Lookup, opt Options) (*Plan, error) 
 		p.Mapping = append(p.Mapping, "")
 	}
 	colOf := map[string]string{}
+	cols := make([]int, len(p.Mapping)) // file column → field position, -1 unused
+	c := &checker{opt: opt, colOf: colOf, has: make([]bool, len(Fields)), ents: map[domain.USCC]*entState{}, plan: p}
 	for i, k := range p.Mapping {
+		cols[i] = -1
 		if k != "" && i < len(p.Headers) {
 			colOf[k] = strings.TrimSpace(p.Headers[i])
+			if fi, ok := fieldIndex[k]; ok {
+				cols[i], c.has[fi] = fi, true
+			}
 		} else if k == "" && i < len(p.Headers) && strings.TrimSpace(p.Headers[i]) != "" {
 			p.Unmapped = append(p.Unmapped, p.Headers[i])
 		}
@@ -157,16 +185,15 @@ func Check(ctx context.Context, t Table, lk Lookup, opt Options) (*Plan, error) 
 	if !p.Mapping.Has("uscc") {
 		return p, fmt.Errorf("文件中没有“统一社会信用代码”列，请在列对应中指定")
 	}
-	c := &checker{opt: opt, colOf: colOf, mapping: p.Mapping, ents: map[domain.USCC]*entState{}, seen: map[string]int{}, plan: p}
 	type raw struct {
-		vals map[string]string
+		vals rowVals
 		line int
 	}
 	batch := make([]raw, 0, opt.Batch)
 	flush := func() error {
 		codes := make([]domain.USCC, 0, len(batch))
 		for _, r := range batch {
-			if chk, err := domain.ParseUSCC(r.vals["uscc"]); err == nil {
+			if chk, err := domain.ParseUSCC(r.vals.get("uscc")); err == nil {
 				if _, ok := c.ents[chk.Code]; !ok {
 					codes = append(codes, chk.Code)
 				}
@@ -179,6 +206,7 @@ func Check(ctx context.Context, t Table, lk Lookup, opt Options) (*Plan, error) 
 		for _, r := range batch {
 			c.row(r.line, r.vals, stored, years)
 		}
+		clear(batch)
 		batch = batch[:0]
 		if opt.Progress != nil {
 			opt.Progress(p.Counts.Total)
@@ -193,10 +221,10 @@ func Check(ctx context.Context, t Table, lk Lookup, opt Options) (*Plan, error) 
 		if err != nil {
 			return p, err
 		}
-		vals := make(map[string]string, len(colOf))
-		for i, k := range p.Mapping {
-			if k != "" && i < len(row) {
-				vals[k] = strings.TrimSpace(row[i])
+		vals := make(rowVals, len(Fields))
+		for i, fi := range cols {
+			if fi >= 0 && i < len(row) {
+				vals[fi] = strings.TrimSpace(row[i])
 			}
 		}
 		batch = append(batch, raw{vals, line})
@@ -219,14 +247,15 @@ func Check(ctx context.Context, t Table, lk Lookup, opt Options) (*Plan, error) 
 }
 
 type checker struct {
-	opt     Options
-	colOf   map[string]string
-	mapping Mapping
-	ents    map[domain.USCC]*entState
-	order   []*entState
-	seen    map[string]int // USCC or USCC/year → first line
-	plan    *Plan
+	opt   Options
+	colOf map[string]string
+	has   []bool // by field position: some column maps to the field
+	ents  map[domain.USCC]*entState
+	order []*entState
+	plan  *Plan
 }
+
+func (c *checker) mapped(key string) bool { return c.has[fieldIndex[key]] }
 
 func (c *checker) col(key string) string {
 	if h, ok := c.colOf[key]; ok {
@@ -245,13 +274,58 @@ func (c *checker) add(r RowResult) {
 	}
 }
 
-func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]domain.Enterprise, years map[int64][]domain.YearFigures) {
-	res := RowResult{Line: line, USCC: vals["uscc"], Name: vals["name"]}
+// duplicate reports the first line of an earlier row for the same enterprise (and year),
+// or records line as that first row.
+func (st *entState) duplicate(year int, hasYear bool, line int) (first int, dup bool) {
+	if !hasYear {
+		if st.profileLine != 0 {
+			return int(st.profileLine), true
+		}
+		st.profileLine = int32(line)
+		return 0, false
+	}
+	for _, yl := range st.yearLines {
+		if int(yl.year) == year {
+			return int(yl.line), true
+		}
+	}
+	st.yearLines = append(st.yearLines, yearLine{int32(year), int32(line)})
+	return 0, false
+}
+
+func (st *entState) year(y int) (domain.YearFigures, bool) {
+	for _, x := range st.years {
+		if x.Year == y {
+			return x, true
+		}
+	}
+	return domain.YearFigures{}, false
+}
+
+// state is the enterprise's state so far, new (not yet in c.ents) when the file has not named it before.
+func (c *checker) state(code domain.USCC, stored map[domain.USCC]domain.Enterprise, years map[int64][]domain.YearFigures) *entState {
+	if st := c.ents[code]; st != nil {
+		return st
+	}
+	st := &entState{plan: &EntPlan{}}
+	if e, ok := stored[code]; ok {
+		st.known, st.beforeDistrict = true, e.DistrictCode
+		st.plan.Enterprise = e
+		st.years = years[e.ID]
+	} else {
+		st.plan.New = true
+	}
+	c.ents[code] = st
+	return st
+}
+
+func (c *checker) row(line int, vals rowVals, stored map[domain.USCC]domain.Enterprise, years map[int64][]domain.YearFigures) {
+	res := RowResult{Line: line, USCC: vals.get("uscc"), Name: vals.get("name")}
 	fail := func(key, msg string) {
 		res.Errors = append(res.Errors, CellError{Column: c.col(key), Message: msg})
 	}
-	chk, err := domain.ParseUSCC(vals["uscc"])
-	if vals["uscc"] == "" {
+	chk, err := domain.ParseUSCC(vals.get("uscc"))
+	if vals.get("uscc") == "" {
 		fail("uscc", "请填写统一社会信用代码")
 	} else if err != nil {
 		fail("uscc", err.Error())
@@ -262,9 +336,9 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 	}
 	// The year, if the file carries figures.
 	year := 0
-	hasYear := c.mapping.Has("year") && vals["year"] != ""
+	hasYear := c.mapped("year") && vals.get("year") != ""
 	if hasYear {
-		n, err := strconv.Atoi(strings.TrimSuffix(domain.NormalizeNumber(vals["year"]), "年"))
+		n, err := strconv.Atoi(strings.TrimSuffix(domain.NormalizeNumber(vals.get("year")), "年"))
 		if err != nil {
 			fail("year", "年度应为四位数字，如 2024")
 		} else {
@@ -273,23 +347,21 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 		}
 	} else {
 		for _, yf := range domain.YearFields {
-			if vals[yf.Key] != "" {
+			if vals.get(yf.Key) != "" {
 				fail("year", "填写了年度数据但未填写年度")
 				break
 			}
 		}
 	}
+	var st *entState
 	if code != "" {
-		key := string(code)
-		what := "统一社会信用代码"
-		if hasYear {
-			key += "/" + strconv.Itoa(year)
-			what = "统一社会信用代码与年度"
-		}
-		if first, dup := c.seen[key]; dup {
+		st = c.state(code, stored, years)
+		if first, dup := st.duplicate(year, hasYear, line); dup {
+			what := "统一社会信用代码"
+			if hasYear {
+				what = "统一社会信用代码与年度"
+			}
 			fail("uscc", fmt.Sprintf("与第 %d 行重复（%s相同）", first, what))
-		} else {
-			c.seen[key] = line
 		}
 	}
 	if len(res.Errors) > 0 || code == "" {
@@ -298,77 +370,28 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 		return
 	}
 
-	st := c.ents[code]
-	if st == nil {
-		st = &entState{plan: &EntPlan{}, years: map[int]domain.YearFigures{}}
-		if e, ok := stored[code]; ok {
-			st.before, st.known = e, true
-			st.plan.Enterprise = e
-			for _, y := range years[e.ID] {
-				st.years[y.Year] = y
-			}
-		} else {
-			st.plan.New = true
-		}
-	}
 	// The profile: what is stored (or earlier rows made of it), overlaid with the row's cells.
-	v := url.Values{}
-	base := forms.Enterprise{Errors: forms.Errors{}}
+	form := forms.Enterprise{Errors: forms.Errors{}}
 	if st.known || st.touched {
-		base = forms.EnterpriseFromDomain(st.plan.Enterprise)
+		form = forms.EnterpriseFromDomain(st.plan.Enterprise)
 	}
-	setEnterpriseValues(v, base)
-	v.Set("uscc", string(code))
-	for _, f := range Fields {
-		if f.Year || f.Ignored || f.Key == "uscc" || !c.mapping.Has(f.Key) {
+	form.USCC = string(code)
+	for i, f := range Fields {
+		if f.Year || f.Ignored || f.Key == "uscc" || !c.has[i] {
 			continue
 		}
-		s := vals[f.Key]
-		switch {
-		case f.Key == "district":
-			if s == "" {
-				v.Set("district", "")
-			} else if d, ok := districtByName[s]; ok {
-				v.Set("district", d)
-			} else {
-				fail("district", "未知的区“"+s+"”，应为上海市16个区之一")
-				continue
-			}
-		case f.Key == "industry_group":
-			if s == "" {
-				v.Set(f.Key, "")
-			} else if g, ok := groupByName[s]; ok {
-				v.Set(f.Key, string(g))
-			} else {
-				fail(f.Key, "未知的划型行业“"+s+"”，应为 工业、信息传输、软件和信息技术、其他 之一")
-				continue
-			}
-		case f.Bool:
-			b, ok := parseBool(s)
-			if !ok {
-				fail(f.Key, "应填写“是”或“否”")
-				continue
-			}
-			if b {
-				v.Set(f.Key, "on")
-			} else {
-				v.Del(f.Key)
-			}
-		case f.Key == "founded_on" || f.Key == "niche_since":
-			v.Set(f.Key, excelDate(s))
-		default:
-			v.Set(f.Key, s)
+		if key, msg := overlay(&form, f, vals[i]); msg != "" {
+			fail(key, msg)
 		}
 	}
 	if st.plan.New && !st.touched {
 		for _, k := range []string{"name", "district", "industry_group"} {
-			if !c.mapping.Has(k) {
+			if !c.mapped(k) {
 				fl, _ := FieldByKey(k)
 				fail(k, "新企业须填写“"+fl.Label+"”（文件中没有该列）")
 			}
 		}
 	}
-	form := forms.EnterpriseFromValues(v)
 	ent := st.plan.Enterprise
 	if !form.Apply(&ent, c.opt.Today) {
 		for k, msg := range form.Errors {
@@ -384,23 +407,20 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 	// The year's figures, overlaid on the stored year.
 	var yf *domain.YearFigures
 	if hasYear && year != 0 {
-		yv := url.Values{}
-		prev, had := st.years[year]
-		yform := forms.Year{Values: map[string]string{}}
+		prev, had := st.year(year)
+		yform := forms.Year{Values: map[string]string{}, Errors: forms.Errors{}}
 		if had {
 			yform = forms.YearFromDomain(prev)
 		}
-		yv.Set("year", strconv.Itoa(year))
+		yform.Year, yform.Version = strconv.Itoa(year), ""
 		for _, f := range domain.YearFields {
-			yv.Set(f.Key, yform.Values[f.Key])
-			if c.mapping.Has(f.Key) {
-				yv.Set(f.Key, vals[f.Key])
+			if c.mapped(f.Key) {
+				yform.Values[f.Key] = vals.get(f.Key)
 			}
 		}
-		yform2 := forms.YearFromValues(yv)
 		y := prev
-		if !yform2.Apply(&y, c.opt.Today) {
-			for k, msg := range yform2.Errors {
+		if !yform.Apply(&y, c.opt.Today) {
+			for k, msg := range yform.Errors {
 				if k == "version" {
 					continue
 				}
@@ -427,14 +447,16 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 		res.Status = StatusUnchanged
 	}
 	if len(changes) > 0 || st.plan.New {
-		st.plan.Enterprise = ent
+		ent.Size = st.plan.Enterprise.Size
 		if st.known {
+			st.plan.NameChanged = st.plan.NameChanged || ent.Name != st.plan.Enterprise.Name
 			st.plan.ProfileChanged = true
 			st.plan.Changed = appendNew(st.plan.Changed, changes...)
 		}
+		st.plan.Enterprise = ent
 	}
 	if yf != nil {
-		prev, had := st.years[year]
+		prev, had := st.year(year)
 		ych := yearChanges(prev, *yf, had)
 		if len(ych) > 0 {
 			if res.Status == StatusUnchanged {
@@ -443,17 +465,8 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 			if res.Status == StatusUpdate {
 				res.Changes = append(res.Changes, ych...)
 			}
-			st.years[year] = *yf
-			replaced := false
-			for i := range st.plan.Years {
-				if st.plan.Years[i].Year == year {
-					st.plan.Years[i] = *yf
-					replaced = true
-				}
-			}
-			if !replaced {
-				st.plan.Years = append(st.plan.Years, *yf)
-			}
+			st.years = setYear(st.years, *yf)
+			st.plan.Years = setYear(st.plan.Years, *yf)
 			if st.known {
 				st.plan.Changed = appendNew(st.plan.Changed, fmt.Sprintf("%d 年度数据", year))
 			}
@@ -463,14 +476,100 @@ func (c *checker) row(line int, vals map[string]string, stored map[domain.USCC]d
 		st.touched = true
 		c.order = append(c.order, st)
 	}
-	c.ents[code] = st
 	if st.touched {
-		st.plan.AllYears = st.plan.AllYears[:0]
-		for _, y := range st.years {
-			st.plan.AllYears = append(st.plan.AllYears, y)
-		}
+		st.plan.Enterprise.Size = domain.LatestSize(st.plan.Enterprise.IndustryGroup, st.years)
 	}
 	c.add(res)
+}
+
+// setYear replaces the year y.Year in ys, or appends it. A fresh slice when appending
+// to stored years, so the lookup's slices are never written through.
+func setYear(ys []domain.YearFigures, y domain.YearFigures) []domain.YearFigures {
+	for i := range ys {
+		if ys[i].Year == y.Year {
+			ys[i] = y
+			return ys
+		}
+	}
+	return append(ys[:len(ys):len(ys)], y)
+}
+
+// overlay writes one cell onto the profile form; a message (for the field key) when
+// the cell cannot be read.
+func overlay(f *forms.Enterprise, fl Field, s string) (key, msg string) {
+	if fl.Bool {
+		b, ok := parseBool(s)
+		if !ok {
+			return fl.Key, "应填写“是”或“否”"
+		}
+		*boolField(f, fl.Key) = b
+		return "", ""
+	}
+	switch fl.Key {
+	case "district":
+		if d, ok := districtByName[s]; ok || s == "" {
+			f.District = d
+		} else {
+			return fl.Key, "未知的区“" + s + "”，应为上海市16个区之一"
+		}
+	case "industry_group":
+		if g, ok := groupByName[s]; ok || s == "" {
+			f.IndustryGroup = string(g)
+		} else {
+			return fl.Key, "未知的划型行业“" + s + "”，应为 工业、信息传输、软件和信息技术、其他 之一"
+		}
+	case "founded_on":
+		f.FoundedOn = excelDate(s)
+	case "niche_since":
+		f.NicheSince = excelDate(s)
+	default:
+		*textField(f, fl.Key) = s
+	}
+	return "", ""
+}
+
+func boolField(f *forms.Enterprise, key string) *bool {
+	switch key {
+	case "above_scale":
+		return &f.AboveScale
+	case "high_tech":
+		return &f.HighTech
+	case "tech_sme":
+		return &f.TechSME
+	case "gazelle":
+		return &f.Gazelle
+	case "unicorn":
+		return &f.Unicorn
+	case "single_champion":
+		return &f.SingleChampion
+	case "listed":
+		return &f.Listed
+	}
+	panic("dataio: no boolean field " + key)
+}
+
+func textField(f *forms.Enterprise, key string) *string {
+	switch key {
+	case "name":
+		return &f.Name
+	case "address":
+		return &f.Address
+	case "industry_code":
+		return &f.IndustryCode
+	case "main_product":
+		return &f.MainProduct
+	case "niche_market":
+		return &f.NicheMarket
+	case "contact_person":
+		return &f.ContactPerson
+	case "contact_phone":
+		return &f.ContactPhone
+	case "above_scale_since":
+		return &f.AboveScaleSince
+	case "listed_board":
+		return &f.ListedBoard
+	}
+	panic("dataio: no text field " + key)
 }
 
 func appendNew(xs []string, add ...string) []string {
@@ -492,38 +591,9 @@ func (c *checker) inScope(e domain.Enterprise, st *entState) bool {
 	case sc.All:
 		return true
 	case sc.District != "":
-		return e.DistrictCode == sc.District && (!st.known || st.before.DistrictCode == sc.District)
+		return e.DistrictCode == sc.District && (!st.known || st.beforeDistrict == sc.District)
 	}
 	return false
-}
-
-// setEnterpriseValues writes a form's values as submitted form values.
-func setEnterpriseValues(v url.Values, f forms.Enterprise) {
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("name", f.Name)
-	set("district", f.District)
-	set("address", f.Address)
-	set("founded_on", f.FoundedOn)
-	set("industry_group", f.IndustryGroup)
-	set("industry_code", f.IndustryCode)
-	set("main_product", f.MainProduct)
-	set("niche_market", f.NicheMarket)
-	set("niche_since", f.NicheSince)
-	set("contact_person", f.ContactPerson)
-	set("contact_phone", f.ContactPhone)
-	set("above_scale_since", f.AboveScaleSince)
-	set("listed_board", f.ListedBoard)
-	set("version", f.Version)
-	for k, b := range map[string]bool{"above_scale": f.AboveScale, "high_tech": f.HighTech, "tech_sme": f.TechSME,
-		"gazelle": f.Gazelle, "unicorn": f.Unicorn, "single_champion": f.SingleChampion, "listed": f.Listed} {
-		if b {
-			v.Set(k, "on")
-		}
-	}
 }
 
 // excelDate turns an Excel serial day number (a date cell read raw) into YYYY-MM-DD;

@@ -128,20 +128,54 @@ func (s *Imports) SaveMappings(ctx context.Context, userID int64, m map[string]s
 // ErrPlanHasErrors refuses a commit while rows have errors.
 var ErrPlanHasErrors = fmt.Errorf("导入文件仍有错误行，未写入任何数据")
 
+// ErrRunCommitted refuses a second commit of an import run, also when two start at once.
+var ErrRunCommitted = fmt.Errorf("该文件已导入，不能重复导入: %w", ErrConflict)
+
 // Commit writes a checked plan in one transaction: every row or none. The audit log gets
 // one row for the import (file name and counts) and one per enterprise written.
-// runID, when not 0, marks that import run committed.
+// runID, when not 0, must be a checked run: it is marked committed in the same
+// transaction, under a conditional update, so of two concurrent commits one applies
+// and the other gets ErrRunCommitted.
 func (s *Imports) Commit(ctx context.Context, actor Actor, p *dataio.Plan, runID int64) error {
 	if !p.OK() {
 		return ErrPlanHasErrors
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if s.db.Dialect == SQLite {
+			// The name_grams enterprise index takes its rows in random order; with it in
+			// cache a 100k-row import writes grams several times faster. Back afterwards:
+			// the write connection is shared.
+			var was int64
+			if err := tx.Raw("PRAGMA cache_size").Scan(&was).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = %d", importCacheKiB)).Error; err != nil {
+				return err
+			}
+			defer tx.Exec(fmt.Sprintf("PRAGMA cache_size = %d", was))
+		}
 		return commitPlan(ctx, tx, s.db.Dialect, actor, p, runID)
 	})
 }
 
+// importCacheKiB is the SQLite page cache during a commit (negative: KiB).
+const importCacheKiB = -64 << 10
+
 func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dataio.Plan, runID int64) error {
 	now := tx.NowFunc()
+	c := p.Counts
+	if runID != 0 {
+		// First, so the loser of a race waits here on the row lock and then sees 'committed'.
+		res := tx.Table(tImportRuns).Where("id = ? AND status = ?", runID, "checked").Updates(map[string]any{
+			"status": "committed", "committed_at": now, "total_rows": c.Total, "new_rows": c.New,
+			"updated_rows": c.Update, "unchanged_rows": c.Unchanged, "error_rows": c.Error})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrRunCommitted
+		}
+	}
 	var news []*dataio.EntPlan
 	for _, e := range p.Ents {
 		if e.New {
@@ -152,7 +186,6 @@ func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dat
 	err := bulkInsert(ctx, tx, d, tEnterprises, importEntCols, len(news), func(i int, a []any) []any {
 		e := &news[i].Enterprise
 		e.Tier, e.Version, e.CreatedAt, e.UpdatedAt = domain.TierBase, 1, now, now
-		e.Size = domain.LatestSize(e.IndustryGroup, news[i].AllYears)
 		return append(a, string(e.USCC), e.Name, e.DistrictCode, e.Address, e.FoundedOn, string(e.IndustryGroup),
 			e.IndustryCode, e.MainProduct, e.NicheMarket, e.NicheSince, e.ContactPerson, e.ContactPhone, e.AboveScale,
 			e.AboveScaleSince, e.HighTech, e.TechSME, e.Gazelle, e.Unicorn, e.SingleChampion, e.Listed, e.ListedBoard,
@@ -161,112 +194,35 @@ func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dat
 	if err != nil {
 		return err
 	}
-	if len(news) > 0 {
-		codes := make([]domain.USCC, len(news))
-		for i, e := range news {
-			codes[i] = e.Enterprise.USCC
-		}
-		ids := map[domain.USCC]int64{}
-		for start := 0; start < len(codes); start += 1000 {
-			strs := make([]string, 0, 1000)
-			for _, c := range codes[start:min(start+1000, len(codes))] {
-				strs = append(strs, string(c))
-			}
-			var rows []struct {
-				ID   int64
-				USCC string
-			}
-			if err := tx.Table(tEnterprises).Select("id", "uscc").Where("uscc IN ?", strs).Find(&rows).Error; err != nil {
-				return err
-			}
-			for _, r := range rows {
-				ids[domain.USCC(r.USCC)] = r.ID
-			}
-		}
-		for _, e := range news {
-			e.Enterprise.ID = ids[e.Enterprise.USCC]
-			if e.Enterprise.ID == 0 {
-				return fmt.Errorf("import: %s not found after insert", e.Enterprise.USCC)
-			}
-		}
-		// Name grams a thousand enterprises at a time, so 100k names never sit in memory as grams.
-		for start := 0; start < len(news); start += 1000 {
-			var gs []string
-			var owners []*domain.Enterprise
-			for _, e := range news[start:min(start+1000, len(news))] {
-				for _, g := range NameGrams(e.Enterprise.Name) {
-					gs = append(gs, g)
-					owners = append(owners, &e.Enterprise)
-				}
-			}
-			if err := bulkInsert(ctx, tx, d, tGrams, []string{"gram", "name", "enterprise_id"}, len(gs), func(i int, a []any) []any {
-				return append(a, gs[i], owners[i].Name, owners[i].ID)
-			}); err != nil {
-				return err
-			}
-		}
+	if err := fillNewIDs(tx, news); err != nil {
+		return err
 	}
-	// Updated profiles, under the version read at the check.
+	if err := updateProfiles(ctx, tx, d, p.Ents, now); err != nil {
+		return err
+	}
+	// Name grams of new and renamed enterprises, all in index order.
+	var owners []gramOwner
+	var renamed []int64
 	for _, e := range p.Ents {
-		if e.New || (!e.ProfileChanged && len(e.Years) == 0) {
-			continue
+		if e.New || e.NameChanged {
+			owners = append(owners, gramOwner{e.Enterprise.ID, e.Enterprise.Name})
 		}
-		x := &e.Enterprise
-		size := domain.LatestSize(x.IndustryGroup, e.AllYears)
-		res := tx.Table(tEnterprises).Where("id = ? AND version = ?", x.ID, x.Version).Updates(map[string]any{
-			"name": x.Name, "district_code": x.DistrictCode, "address": x.Address,
-			"founded_on": x.FoundedOn, "industry_group": string(x.IndustryGroup), "industry_code": x.IndustryCode,
-			"main_product": x.MainProduct, "niche_market": x.NicheMarket, "niche_since": x.NicheSince,
-			"contact_person": x.ContactPerson, "contact_phone": x.ContactPhone,
-			"above_scale": x.AboveScale, "above_scale_since": x.AboveScaleSince, "high_tech": x.HighTech,
-			"tech_sme": x.TechSME, "gazelle": x.Gazelle, "unicorn": x.Unicorn, "single_champion": x.SingleChampion,
-			"listed": x.Listed, "listed_board": x.ListedBoard, "size": string(size),
-			"version": x.Version + 1, "updated_at": now,
-		})
-		if res.Error != nil {
-			return mapErr(res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return fmt.Errorf("企业 %s 在检查后已被他人修改，请重新检查: %w", x.USCC, ErrStale)
-		}
-		if e.ProfileChanged {
-			if err := indexName(tx, x.ID, x.Name); err != nil {
-				return err
-			}
+		if e.NameChanged {
+			renamed = append(renamed, e.Enterprise.ID)
 		}
 	}
-	// Years: new ones in bulk, corrections one by one under their version.
-	var newYears []domain.YearFigures
-	for _, e := range p.Ents {
-		for _, y := range e.Years {
-			y.EnterpriseID = e.Enterprise.ID
-			if y.ID == 0 {
-				newYears = append(newYears, y)
-				continue
-			}
-			res := tx.Table(tYears).Where("id = ? AND version = ?", y.ID, y.Version).Updates(map[string]any{
-				"employees": y.Employees, "rd_staff": y.RDStaff, "revenue": y.Revenue, "main_revenue": y.MainRevenue,
-				"output_value": y.OutputValue, "rd_expense": y.RDExpense, "net_profit": y.NetProfit,
-				"total_assets": y.TotalAssets, "total_liabilities": y.TotalLiabilities,
-				"equity_financing": y.EquityFinancing, "version": y.Version + 1,
-			})
-			if res.Error != nil {
-				return mapErr(res.Error)
-			}
-			if res.RowsAffected == 0 {
-				return fmt.Errorf("企业 %s 的 %d 年度数据在检查后已被他人修改，请重新检查: %w", e.Enterprise.USCC, y.Year, ErrStale)
-			}
+	for start := 0; start < len(renamed); start += 1000 {
+		if err := tx.Table(tGrams).Where("enterprise_id IN ?", renamed[start:min(start+1000, len(renamed))]).Delete(nil).Error; err != nil {
+			return err
 		}
 	}
-	if err := bulkInsert(ctx, tx, d, tYears, importYearCols, len(newYears), func(i int, a []any) []any {
-		y := &newYears[i]
-		return append(a, y.EnterpriseID, y.Year, y.Employees, y.RDStaff, y.Revenue, y.MainRevenue, y.OutputValue,
-			y.RDExpense, y.NetProfit, y.TotalAssets, y.TotalLiabilities, y.EquityFinancing, 1)
-	}); err != nil {
-		return mapErr(err)
+	if err := insertNameGrams(ctx, tx, d, owners); err != nil {
+		return err
+	}
+	if err := writeYears(ctx, tx, d, p.Ents); err != nil {
+		return err
 	}
 	// The audit: one row for the import, one per enterprise written.
-	c := p.Counts
 	summary := fmt.Sprintf("导入文件 %s：%s", p.FileName, c.Summary())
 	if err := WriteAudit(tx, actor, Audit{Action: "import", EntityType: "import", EntityID: runID, Summary: summary,
 		Changes: []Change{{Field: "文件", After: p.FileName}, {Field: "新增", After: fmt.Sprint(c.New)},
@@ -278,21 +234,110 @@ func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dat
 	if actor.UserID != 0 {
 		actorID = actor.UserID
 	}
-	if err := bulkInsert(ctx, tx, d, tAudit, importAuditCols, len(p.Ents), func(i int, a []any) []any {
+	return bulkInsert(ctx, tx, d, tAudit, importAuditCols, len(p.Ents), func(i int, a []any) []any {
 		e := p.Ents[i]
 		action, sum := "update", "导入更新（"+p.FileName+"）："+strings.Join(e.Changed, "、")
 		if e.New {
 			action, sum = "create", "导入登记企业 "+e.Enterprise.Name+"（"+p.FileName+"）"
 		}
 		return append(a, now, actorID, actor.Name, action, "enterprise", e.Enterprise.ID, e.Enterprise.ID, sum, "", actor.RequestID, actor.IP)
-	}); err != nil {
-		return err
+	})
+}
+
+// fillNewIDs reads the ids the database gave the new enterprises, by code.
+func fillNewIDs(tx *gorm.DB, news []*dataio.EntPlan) error {
+	ids := make(map[domain.USCC]int64, len(news))
+	strs := make([]string, 0, 1000)
+	for start := 0; start < len(news); start += 1000 {
+		strs = strs[:0]
+		for _, e := range news[start:min(start+1000, len(news))] {
+			strs = append(strs, string(e.Enterprise.USCC))
+		}
+		var rows []struct {
+			ID   int64
+			USCC string
+		}
+		if err := tx.Table(tEnterprises).Select("id", "uscc").Where("uscc IN ?", strs).Find(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			ids[domain.USCC(r.USCC)] = r.ID
+		}
 	}
-	if runID != 0 {
-		return tx.Table(tImportRuns).Where("id = ?", runID).Updates(map[string]any{"status": "committed", "committed_at": now,
-			"total_rows": c.Total, "new_rows": c.New, "updated_rows": c.Update, "unchanged_rows": c.Unchanged, "error_rows": c.Error}).Error
+	for _, e := range news {
+		e.Enterprise.ID = ids[e.Enterprise.USCC]
+		if e.Enterprise.ID == 0 {
+			return fmt.Errorf("import: %s not found after insert", e.Enterprise.USCC)
+		}
 	}
 	return nil
+}
+
+// updateProfiles writes changed profiles (and the size of enterprises whose years change)
+// under the version read at the check, through one prepared statement.
+func updateProfiles(ctx context.Context, tx *gorm.DB, d Dialect, ents []*dataio.EntPlan, now time.Time) error {
+	var st *prepared
+	for _, e := range ents {
+		if e.New || (!e.ProfileChanged && len(e.Years) == 0) {
+			continue
+		}
+		if st == nil {
+			var err error
+			if st, err = prepare(ctx, tx, d, "UPDATE "+tEnterprises+" SET "+strings.Join(importEntUpdateCols, " = ?, ")+
+				" = ? WHERE id = ? AND version = ?"); err != nil {
+				return err
+			}
+			defer st.Close()
+		}
+		x := &e.Enterprise
+		n, err := st.exec(x.Name, x.DistrictCode, x.Address, x.FoundedOn, string(x.IndustryGroup), x.IndustryCode,
+			x.MainProduct, x.NicheMarket, x.NicheSince, x.ContactPerson, x.ContactPhone, x.AboveScale,
+			x.AboveScaleSince, x.HighTech, x.TechSME, x.Gazelle, x.Unicorn, x.SingleChampion, x.Listed, x.ListedBoard,
+			string(x.Size), x.Version+1, now, x.ID, x.Version)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("企业 %s 在检查后已被他人修改，请重新检查: %w", x.USCC, ErrStale)
+		}
+	}
+	return nil
+}
+
+// writeYears inserts new years in bulk and corrects stored ones under their version.
+func writeYears(ctx context.Context, tx *gorm.DB, d Dialect, ents []*dataio.EntPlan) error {
+	var newYears []domain.YearFigures
+	var st *prepared
+	for _, e := range ents {
+		for _, y := range e.Years {
+			y.EnterpriseID = e.Enterprise.ID
+			if y.ID == 0 {
+				newYears = append(newYears, y)
+				continue
+			}
+			if st == nil {
+				var err error
+				if st, err = prepare(ctx, tx, d, "UPDATE "+tYears+" SET "+strings.Join(importYearCols[2:], " = ?, ")+
+					" = ? WHERE id = ? AND version = ?"); err != nil {
+					return err
+				}
+				defer st.Close()
+			}
+			n, err := st.exec(y.Employees, y.RDStaff, y.Revenue, y.MainRevenue, y.OutputValue, y.RDExpense, y.NetProfit,
+				y.TotalAssets, y.TotalLiabilities, y.EquityFinancing, y.Version+1, y.ID, y.Version)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("企业 %s 的 %d 年度数据在检查后已被他人修改，请重新检查: %w", e.Enterprise.USCC, y.Year, ErrStale)
+			}
+		}
+	}
+	return bulkInsert(ctx, tx, d, tYears, importYearCols, len(newYears), func(i int, a []any) []any {
+		y := &newYears[i]
+		return append(a, y.EnterpriseID, y.Year, y.Employees, y.RDStaff, y.Revenue, y.MainRevenue, y.OutputValue,
+			y.RDExpense, y.NetProfit, y.TotalAssets, y.TotalLiabilities, y.EquityFinancing, 1)
+	})
 }
 
 var (
@@ -300,84 +345,13 @@ var (
 		"main_product", "niche_market", "niche_since", "contact_person", "contact_phone", "above_scale", "above_scale_since",
 		"high_tech", "tech_sme", "gazelle", "unicorn", "single_champion", "listed", "listed_board", "tier",
 		"size", "version", "created_at", "updated_at"}
+	importEntUpdateCols = []string{"name", "district_code", "address", "founded_on", "industry_group", "industry_code",
+		"main_product", "niche_market", "niche_since", "contact_person", "contact_phone", "above_scale", "above_scale_since",
+		"high_tech", "tech_sme", "gazelle", "unicorn", "single_champion", "listed", "listed_board",
+		"size", "version", "updated_at"}
+	// the years' columns; [2:] with a version bump are what a correction updates
 	importYearCols = []string{"enterprise_id", "year", "employees", "rd_staff", "revenue", "main_revenue", "output_value",
 		"rd_expense", "net_profit", "total_assets", "total_liabilities", "equity_financing", "version"}
 	importAuditCols = []string{"at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "enterprise_id",
 		"summary", "changes", "request_id", "ip"}
 )
-
-// bulkInsert inserts n rows with multi-row INSERTs, keeping under SQLite's bound-parameter limit.
-func bulkInsert(ctx context.Context, tx *gorm.DB, d Dialect, table string, cols []string, n int, row func(i int, a []any) []any) error {
-	if n == 0 {
-		return nil
-	}
-	per := min(1000, 32000/len(cols), n)
-	pool := tx.Statement.ConnPool
-	full, err := pool.PrepareContext(ctx, multiInsertSQL(d, table, cols, per))
-	if err != nil {
-		return fmt.Errorf("insert %s: %w", table, err)
-	}
-	defer full.Close()
-	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		args = args[:0]
-		for i := start; i < end; i++ {
-			args = row(i, args)
-		}
-		for i, a := range args {
-			args[i] = driverValue(a)
-		}
-		if end-start == per {
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = pool.ExecContext(ctx, multiInsertSQL(d, table, cols, end-start), args...)
-		}
-		if err != nil {
-			return mapErr(fmt.Errorf("insert %s: %w", table, err))
-		}
-	}
-	return nil
-}
-
-// driverValue unwraps typed nil pointers the database/sql converter would reject.
-func driverValue(a any) any {
-	switch v := a.(type) {
-	case *int64:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *domain.Money:
-		if v == nil {
-			return nil
-		}
-		return int64(*v)
-	}
-	return a
-}
-
-func multiInsertSQL(d Dialect, table string, cols []string, rows int) string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-	p := 0
-	for r := range rows {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := range cols {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			p++
-			if d == Postgres {
-				fmt.Fprintf(&b, "$%d", p)
-			} else {
-				b.WriteByte('?')
-			}
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
-}
