@@ -105,8 +105,24 @@ func (s *Facts) SaveFacts(ctx context.Context, actor Actor, sheet FactSheet) err
 		if before.Facts.EnterpriseID != 0 && before.Facts.Version != f.Version {
 			return ErrStale
 		}
+		// The check above reads; on PostgreSQL two saves can both pass it. Claim the row
+		// (an existing one under its version, a first one by inserting it) so the later
+		// save waits for the earlier and then finds it stale instead of overwriting it.
 		f.UpdatedAt = tx.NowFunc()
 		f.Version = before.Facts.Version + 1
+		var claim *gorm.DB
+		if before.Facts.EnterpriseID == 0 {
+			claim = tx.Table(tFacts).Clauses(clause.OnConflict{DoNothing: true}).Create(&f)
+		} else {
+			claim = tx.Table(tFacts).Where("enterprise_id = ? AND version = ?", f.EnterpriseID, before.Facts.Version).
+				Update("version", f.Version)
+		}
+		if claim.Error != nil {
+			return claim.Error
+		}
+		if claim.RowsAffected == 0 {
+			return ErrStale
+		}
 		if err := tx.Table(tFacts).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "enterprise_id"}}, UpdateAll: true}).Create(&f).Error; err != nil {
 			return err
 		}

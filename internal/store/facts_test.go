@@ -58,3 +58,39 @@ func TestFactSheetRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent saves from the same version: exactly one wins, the others are refused as
+// stale (on PostgreSQL the version read alone let two saves of one version both pass).
+func TestFactSheetConcurrentSaves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnterprise("91310000631696382C", "事实并发企业", "310115")
+		if err := store.NewEnterprises(db).Create(ctx, store.System, e); err != nil {
+			t.Fatal(err)
+		}
+		s := store.NewFacts(db)
+		for version := int64(0); version < 2; version++ {
+			const n = 8
+			errs := make(chan error, n)
+			for i := range n {
+				go func() {
+					sheet := store.FactSheet{Facts: domain.EnterpriseFacts{EnterpriseID: e.ID, IPClass1: count(int64(i)), Version: version}}
+					errs <- s.SaveFacts(ctx, store.System, sheet)
+				}()
+			}
+			won := 0
+			for range n {
+				switch err := <-errs; {
+				case err == nil:
+					won++
+				case !errors.Is(err, store.ErrStale):
+					t.Fatalf("version %d: %v", version, err)
+				}
+			}
+			got, err := s.Get(ctx, e.ID)
+			if won != 1 || err != nil || got.Facts.Version != version+1 {
+				t.Fatalf("version %d: %d saves won, stored version %d (%v); want exactly 1 and %d", version, won, got.Facts.Version, err, version+1)
+			}
+		}
+	})
+}
