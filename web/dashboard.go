@@ -274,3 +274,40 @@ func (s *Server) exportEvaluation(c echo.Context) error {
 	setDownload(c, format, fmt.Sprintf("district-evaluation-%d", y))
 	return c.Blob(http.StatusOK, c.Response().Header().Get(echo.HeaderContentType), buf.Bytes())
 }
+
+// dashboardWrites names the routes whose successful writes change dashboard figures.
+var dashboardWrites = map[string]bool{
+	"enterprises.create": true, "enterprises.update": true, "api.enterprises.create": true, "api.enterprises.update": true,
+	"import.commit": true, "review.approve": true,
+	"tiers.promote": true, "tiers.miit": true, "tiers.renew": true, "tiers.revoke": true,
+	"visits.create": true, "servicedays.create": true, "demands.status": true,
+	"assignments.create": true, "assignments.update": true,
+	"listing.update": true, "listing.move": true, "benefits.grant": true,
+}
+
+// dashboardWriteRoutes is dashboardWrites as "METHOD path" keys of the route table.
+var dashboardWriteRoutes = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range (&Server{}).routes() {
+		if dashboardWrites[r.Name] {
+			m[r.Method+" "+r.Path] = true
+		}
+	}
+	if len(m) != len(dashboardWrites) {
+		panic("dashboardWrites names a route missing from the route table")
+	}
+	return m
+})
+
+// invalidateDashboards marks the cached dashboards stale after a successful write that
+// changes their figures. The handler has returned, so its transaction has committed; the
+// next viewer still gets the previous figures at once while one recomputation runs.
+func (s *Server) invalidateDashboards(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if err == nil && c.Response().Status < http.StatusBadRequest && dashboardWriteRoutes()[c.Request().Method+" "+c.Path()] {
+			s.dashCaches().data.Invalidate()
+		}
+		return err
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -337,5 +338,29 @@ func TestDistrictEvaluation(t *testing.T) {
 	}
 	if n := strings.Count(strings.TrimSpace(body), "\n"); n != 16 {
 		t.Errorf("CSV has %d data lines", n)
+	}
+}
+
+// TestDashboardSeesWritesThroughTheApp: a visit recorded through the app reaches the
+// dashboard without waiting for the cache's TTL; the page right after the write is served
+// from the previous figures, never blocked on the recomputation.
+func TestDashboardSeesWritesThroughTheApp(t *testing.T) {
+	a := newDashboardApp(t)
+	before := testidValue(t, a.get("/dashboard"), "kpi-visits")
+	var eid int64
+	if err := a.db.R.Raw("SELECT MIN(id) FROM enterprises").Scan(&eid).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, a.post("/service/visits", visitForm(eid, 0)), http.StatusSeeOther)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		now := testidValue(t, a.get("/dashboard"), "kpi-visits")
+		if now == before+1 {
+			break
+		}
+		if now != before || time.Now().After(deadline) {
+			t.Fatalf("visits this quarter: %d before the write, %d after", before, now)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

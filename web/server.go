@@ -90,6 +90,7 @@ func New(cfg Config) *echo.Echo {
 		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(s.loadSession)
 	e.Use(s.csrf)
+	e.Use(s.invalidateDashboards)
 	for _, r := range s.routes() {
 		e.Add(r.Method, r.Path, s.gate(r.Access, r.Handler)).Name = r.Name
 	}

@@ -83,6 +83,12 @@ func (s *Server) visitQuery(c echo.Context) (service.VisitsQuery, store.VisitFil
 		if f.To = date("to", "截止日期"); !f.To.IsZero() {
 			vq.To = f.To.String()
 		}
+		// No dates and no enterprise: this quarter, rather than sorting every visit on record.
+		if q.Get("from") == "" && q.Get("to") == "" && f.EnterpriseID == 0 {
+			vq.Quarter = quarterOf(s.today())
+			f.From, f.To, _ = parseQuarter(vq.Quarter)
+			vq.From, vq.To = f.From.String(), f.To.String()
+		}
 	}
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 0 {
 		f.Page = p
@@ -97,7 +103,7 @@ func (s *Server) listVisits(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := service.VisitsView{Meta: s.meta(c, "走访记录", "visits"), Query: vq, Enterprises: page.Enterprises, Notes: notes,
+	v := service.VisitsView{Meta: s.meta(c, "走访记录", "visits"), Query: vq, Notes: notes,
 		Paging: service.Paging{Page: page.Page, Pages: page.Pages(), Total: page.Total}}
 	for _, r := range page.Items {
 		v.Items = append(v.Items, service.VisitItem{Visit: visitView(r.VisitRow), EnterpriseUSCC: r.EnterpriseUSCC, DistrictCode: r.DistrictCode})

@@ -17,6 +17,7 @@ const TTL = 60 * time.Second
 // A fresh entry is served as is; a stale one is served while one goroutine recomputes
 // it (so no viewer waits for the GROUP BYs once a scope has been computed); a missing
 // one is computed by the first viewer while the others wait for that same computation.
+// Invalidate makes every entry stale at once (a write through the app), the same way.
 type Cache struct {
 	db  *store.DB
 	ttl time.Duration
@@ -24,6 +25,7 @@ type Cache struct {
 
 	mu      sync.Mutex
 	entries map[cacheKey]*entry
+	gen     uint64 // bumped by Invalidate; an entry computed under an older one is stale
 }
 
 type cacheKey struct {
@@ -36,6 +38,7 @@ type entry struct {
 	data    *Data
 	err     error
 	at      time.Time
+	gen     uint64 // Cache.gen when the computation behind data started
 	running bool
 }
 
@@ -56,12 +59,13 @@ func (c *Cache) Get(ctx context.Context, district string, today domain.Date) (*D
 		e = &entry{ready: make(chan struct{}), running: true}
 		c.entries[k] = e
 		c.dropOldDays(today)
+		gen := c.gen
 		c.mu.Unlock()
-		c.refresh(context.WithoutCancel(ctx), k, e)
+		c.refresh(context.WithoutCancel(ctx), k, e, gen)
 	} else {
-		if !e.running && e.data != nil && c.now().Sub(e.at) > c.ttl {
+		if !e.running && e.data != nil && (e.gen != c.gen || c.now().Sub(e.at) > c.ttl) {
 			e.running = true
-			go c.refresh(context.WithoutCancel(ctx), k, e)
+			go c.refresh(context.WithoutCancel(ctx), k, e, c.gen)
 		}
 		c.mu.Unlock()
 	}
@@ -80,13 +84,15 @@ func (c *Cache) Get(ctx context.Context, district string, today domain.Date) (*D
 	return e.data, e.at, nil
 }
 
-func (c *Cache) refresh(ctx context.Context, k cacheKey, e *entry) {
+// refresh computes e; gen is the generation it started under, so a write committed while
+// it ran (Invalidate bumps the generation) leaves the result stale for the next viewer.
+func (c *Cache) refresh(ctx context.Context, k cacheKey, e *entry, gen uint64) {
 	d, err := Compute(ctx, c.db, k.district, k.day)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.running = false
 	if err == nil {
-		e.data, e.at, e.err = d, c.now(), nil
+		e.data, e.at, e.gen, e.err = d, c.now(), gen, nil
 	} else if e.data == nil {
 		e.err = err
 	}
@@ -106,13 +112,13 @@ func (c *Cache) dropOldDays(today domain.Date) {
 	}
 }
 
-// Invalidate forgets every entry, e.g. after a write a viewer must see at once.
+// Invalidate marks every entry stale after a write that changes the figures: the next
+// viewer of a scope still gets the previous figures at once and starts one recomputation
+// (a burst of writes costs one computation per scope at a time, never a wait). A
+// computation already running when Invalidate is called yields a stale entry, so the
+// viewer after it recomputes again and sees the write.
 func (c *Cache) Invalidate() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k, e := range c.entries {
-		if !e.running {
-			delete(c.entries, k)
-		}
-	}
+	c.gen++
 }

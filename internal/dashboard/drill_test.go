@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"zjtx/internal/dashboard"
 	"zjtx/internal/demo"
@@ -63,8 +64,13 @@ func TestDrillDownListsMatchFigures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if vp.Total != d.QuarterVisits || vp.Enterprises == 0 || len(vp.Items) == 0 {
-				t.Errorf("%q visits: list %d (%d enterprises), figure %d", district, vp.Total, vp.Enterprises, d.QuarterVisits)
+			if vp.Total != d.QuarterVisits || len(vp.Items) == 0 {
+				t.Errorf("%q visits: list %d, figure %d", district, vp.Total, d.QuarterVisits)
+			}
+			for i := 1; i < len(vp.Items); i++ {
+				if vp.Items[i].VisitedOn.After(vp.Items[i-1].VisitedOn) || vp.Items[i].EnterpriseName == "" {
+					t.Fatalf("%q visits out of date order or without a name at %d", district, i)
+				}
 			}
 
 			for st, want := range map[benefits.GrantStatus][2]int64{
@@ -99,4 +105,45 @@ func TestDrillDownListsMatchFigures(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCacheInvalidate: after Invalidate the previous figures are still served at once,
+// one recomputation starts, and the next figures include the write.
+func TestCacheInvalidate(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	today := domain.MustDate("2026-06-30")
+	if _, err := demo.Fill(ctx, db, demo.Options{Enterprises: 50, Seed: 1, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	c := dashboard.NewCache(db, time.Hour)
+	first, _, err := c.Get(ctx, "", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.W.Exec("UPDATE enterprises SET tier = 'little_giant' WHERE id = (SELECT MIN(id) FROM enterprises WHERE tier = 'base')").Error; err != nil {
+		t.Fatal(err)
+	}
+	if d, _, _ := c.Get(ctx, "", today); d != first {
+		t.Fatal("a write without Invalidate changed the cached figures within the TTL")
+	}
+	c.Invalidate()
+	c.Invalidate() // a burst of writes: still one stale entry, one recomputation
+	if d, _, _ := c.Get(ctx, "", today); d != first {
+		t.Fatal("the stale entry was not served at once after Invalidate")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		d, _, _ := c.Get(ctx, "", today)
+		if d != first {
+			if d.TierCount(domain.TierLittleGiant) != first.TierCount(domain.TierLittleGiant)+1 {
+				t.Errorf("recomputed figures miss the write: %d → %d", first.TierCount(domain.TierLittleGiant), d.TierCount(domain.TierLittleGiant))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("never recomputed after Invalidate")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -41,7 +41,7 @@ func (s *Service) EachVisit(ctx context.Context, f VisitFilter, batch int, fn fu
 	var after int64
 	for {
 		var vs []VisitListRow
-		if err := s.filteredVisits(ctx, f).Select(visitListCols).Joins("LEFT JOIN users ON users.id = visits.specialist_id").
+		if err := s.filteredVisits(ctx, f, true).Select(visitListCols).Joins("LEFT JOIN users ON users.id = visits.specialist_id").
 			Where("visits.id > ?", after).Order("visits.id").Limit(batch).Find(&vs).Error; err != nil {
 			return err
 		}

@@ -28,13 +28,12 @@ type VisitListRow struct {
 	DistrictCode   string
 }
 
-// VisitPage is one page of visits with the totals of the whole filter.
+// VisitPage is one page of visits with the count of the whole filter.
 type VisitPage struct {
-	Items       []VisitListRow
-	Total       int64
-	Enterprises int64 // distinct enterprises visited
-	Page        int
-	PerPage     int
+	Items   []VisitListRow
+	Total   int64
+	Page    int
+	PerPage int
 }
 
 // Pages is the number of pages for Total.
@@ -42,9 +41,13 @@ func (p VisitPage) Pages() int {
 	return int((p.Total + int64(p.PerPage) - 1) / int64(max(p.PerPage, 1)))
 }
 
-// filteredVisits is visits joined to their enterprise (as enterprises) under f.
-func (s *Service) filteredVisits(ctx context.Context, f VisitFilter) *gorm.DB {
-	q := applyScope(s.db.R.WithContext(ctx).Table(tVisits).Joins("JOIN enterprises ON enterprises.id = visits.enterprise_id"), f.Scope)
+// filteredVisits is visits under f, joined to their enterprise (as enterprises) when f
+// needs it or join is set: counting and paging a city-wide range then never touch enterprises.
+func (s *Service) filteredVisits(ctx context.Context, f VisitFilter, join bool) *gorm.DB {
+	q := s.db.R.WithContext(ctx).Table(tVisits)
+	if join || !f.Scope.All || f.District != "" || f.AtLeast.Valid() {
+		q = applyScope(q.Joins("JOIN enterprises ON enterprises.id = visits.enterprise_id"), f.Scope)
+	}
 	if f.District != "" {
 		q = q.Where("enterprises.district_code = ?", f.District)
 	}
@@ -72,8 +75,7 @@ func (s *Service) filteredVisits(ctx context.Context, f VisitFilter) *gorm.DB {
 const visitListCols = `visits.*, enterprises.name AS enterprise_name, enterprises.uscc AS enterprise_uscc, enterprises.district_code,
 	COALESCE(NULLIF(users.display_name, ''), users.username, '') AS specialist_name`
 
-// Visits lists visits newest first, with how many visits and distinct enterprises the
-// whole filter holds.
+// Visits lists visits newest first, with how many the whole filter holds.
 func (s *Service) Visits(ctx context.Context, f VisitFilter) (VisitPage, error) {
 	if f.PerPage <= 0 || f.PerPage > 200 {
 		f.PerPage = 50
@@ -82,13 +84,22 @@ func (s *Service) Visits(ctx context.Context, f VisitFilter) (VisitPage, error) 
 		f.Page = 1
 	}
 	page := VisitPage{Page: f.Page, PerPage: f.PerPage}
-	var tot struct{ N, E int64 }
-	if err := s.filteredVisits(ctx, f).Select("COUNT(*) AS n, COUNT(DISTINCT visits.enterprise_id) AS e").Scan(&tot).Error; err != nil {
+	if err := s.filteredVisits(ctx, f, false).Count(&page.Total).Error; err != nil {
 		return page, err
 	}
-	page.Total, page.Enterprises = tot.N, tot.E
-	err := s.filteredVisits(ctx, f).Select(visitListCols).Joins("LEFT JOIN users ON users.id = visits.specialist_id").
-		Order("visits.visited_on DESC").Order("visits.id DESC").
-		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
+	// The page's ids first, then their rows with names: the sort never carries the joins.
+	var ids []int64
+	if err := s.filteredVisits(ctx, f, false).Order("visits.visited_on DESC").Order("visits.id DESC").
+		Limit(f.PerPage).Offset((f.Page-1)*f.PerPage).Pluck("visits.id", &ids).Error; err != nil || len(ids) == 0 {
+		return page, err
+	}
+	err := s.visitListRows(ctx).Where("visits.id IN ?", ids).
+		Order("visits.visited_on DESC").Order("visits.id DESC").Find(&page.Items).Error
 	return page, err
+}
+
+func (s *Service) visitListRows(ctx context.Context) *gorm.DB {
+	return s.db.R.WithContext(ctx).Table(tVisits).Select(visitListCols).
+		Joins("JOIN enterprises ON enterprises.id = visits.enterprise_id").
+		Joins("LEFT JOIN users ON users.id = visits.specialist_id")
 }

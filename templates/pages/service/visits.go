@@ -53,7 +53,6 @@ type VisitsView struct {
 	Query          VisitsQuery
 	Items          []VisitItem
 	Paging         Paging
-	Enterprises    int64             // distinct enterprises in the whole filter
 	EnterpriseName string            // when filtered to one enterprise
 	Districts      []domain.District // those the user may filter by (none: fixed)
 	Specialists    []domain.User     // empty for a specialist (their own visits only)
