@@ -43,6 +43,9 @@ func (s *Service) RejectApplication(ctx context.Context, actor store.Actor, sc d
 		return &FormError{domain.FieldErrors{"reason": "请填写退回理由"}}
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockEnterprise(tx, id); err != nil {
+			return err
+		}
 		if _, err := store.LoadEnterprise(tx, sc, id); err != nil {
 			return err
 		}
@@ -85,7 +88,7 @@ func (s *Service) RecordMIITResult(ctx context.Context, actor store.Actor, sc do
 	}
 	var d domain.Decision
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		r, err := s.load(tx, sc, id)
+		r, err := s.loadLocked(tx, sc, id)
 		if err != nil {
 			return err
 		}
@@ -133,7 +136,7 @@ func (s *Service) Renew(ctx context.Context, actor store.Actor, sc domain.Scope,
 	var d domain.Decision
 	var refusal *Refusal
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		r, err := s.load(tx, sc, id)
+		r, err := s.loadLocked(tx, sc, id)
 		if err != nil {
 			return err
 		}
@@ -209,6 +212,9 @@ func (s *Service) Revoke(ctx context.Context, actor store.Actor, sc domain.Scope
 	}
 	var d domain.Decision
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockEnterprise(tx, id); err != nil {
+			return err
+		}
 		e, err := store.LoadEnterprise(tx, sc, id)
 		if err != nil {
 			return err

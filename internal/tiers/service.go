@@ -113,6 +113,24 @@ func (s *Service) load(g *gorm.DB, sc domain.Scope, id int64) (Record, error) {
 	return r, nil
 }
 
+// loadLocked is load inside a write transaction, after taking the enterprise's row lock
+// on PostgreSQL: decisions read the tier and then change it, and without the lock
+// concurrent decisions on one enterprise all pass the ladder check (SQLite's single
+// writer already runs them one after another).
+func (s *Service) loadLocked(tx *gorm.DB, sc domain.Scope, id int64) (Record, error) {
+	if err := s.lockEnterprise(tx, id); err != nil {
+		return Record{}, err
+	}
+	return s.load(tx, sc, id)
+}
+
+func (s *Service) lockEnterprise(tx *gorm.DB, id int64) error {
+	if s.db.Dialect != store.Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT id FROM enterprises WHERE id = ? FOR UPDATE", id).Error
+}
+
 // PromoteRequest is the city's 认定 of the next rung, or the recording of MIIT's.
 type PromoteRequest struct {
 	EnterpriseID  int64
@@ -217,7 +235,7 @@ func (s *Service) decide(ctx context.Context, actor store.Actor, sc domain.Scope
 	var d domain.Decision
 	var refusal *Refusal
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		r, err := s.load(tx, sc, id)
+		r, err := s.loadLocked(tx, sc, id)
 		if err != nil {
 			return err
 		}
