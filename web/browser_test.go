@@ -131,6 +131,52 @@ func TestBrowserRegistryFlow(t *testing.T) {
 	screenshot(ctx, t, "created")
 }
 
+// TestBrowserTwoSessionsEditSameEnterprise: two staff members, each in their own
+// browser (own cookies, own session), open the same enterprise's edit form. The first
+// save wins; the second is refused with a Chinese message naming what the first
+// changed, keeps what the second typed, and stores nothing until saved again on purpose.
+func TestBrowserTwoSessionsEditSameEnterprise(t *testing.T) {
+	first, second := newBrowser(t), newBrowser(t)
+	base, db := startBrowserApp(t)
+	var id int64
+	if err := db.R.Table("enterprises").Select("id").Order("id").Limit(1).Scan(&id).Error; err != nil || id == 0 {
+		t.Fatalf("an enterprise to edit: %v", err)
+	}
+	edit := fmt.Sprintf("%s/enterprises/%d/edit", base, id)
+	login(first, t, base, "city")
+	login(second, t, base, "admin")
+	navigate(first, t, edit, `[data-testid=enterprise-form]`)
+	navigate(second, t, edit, `[data-testid=enterprise-form]`)
+
+	do(first, t, "first session changes the contact and saves",
+		chromedp.Clear(chromedp.CSS(`#contact_person`)), chromedp.SendKeys(chromedp.CSS(`#contact_person`), "陈一"),
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=flash]`)))
+	do(second, t, "second session changes the contact and the phone and saves",
+		chromedp.Clear(chromedp.CSS(`#contact_person`)), chromedp.SendKeys(chromedp.CSS(`#contact_person`), "李二"),
+		chromedp.Clear(chromedp.CSS(`#contact_phone`)), chromedp.SendKeys(chromedp.CSS(`#contact_phone`), "021-66668888"),
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=error-version]`)))
+	msg := text(second, t, `[data-testid=error-version]`)
+	for _, want := range []string{"已被他人修改", "联系人 现为“陈一”"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("refusal %q does not say %q", msg, want)
+		}
+	}
+	if got := value(second, t, `#contact_person`); got != "李二" {
+		t.Errorf("after the refusal the form shows %q, want what the second user typed", got)
+	}
+	screenshot(second, t, "edit-conflict")
+	e, err := store.NewEnterprises(db).Get(context.Background(), domain.Scope{All: true}, id)
+	if err != nil || e.ContactPerson != "陈一" || e.ContactPhone == "021-66668888" {
+		t.Fatalf("after the refused save the record holds %q / %q (%v); want the first save only", e.ContactPerson, e.ContactPhone, err)
+	}
+	// Having seen the change, the second user saves again (the form now carries the new version).
+	do(second, t, "second session saves again",
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=flash]`)))
+	if e, _ = store.NewEnterprises(db).Get(context.Background(), domain.Scope{All: true}, id); e.ContactPerson != "李二" || e.ContactPhone != "021-66668888" {
+		t.Errorf("after the deliberate second save the record holds %q / %q", e.ContactPerson, e.ContactPhone)
+	}
+}
+
 // searchTerm picks a word of name (not the city or the company form) that some,
 // but fewer than onPage, enterprises contain, so a search for it visibly narrows
 // the first page. It prefers terms matching several rows so the every-row check
