@@ -11,7 +11,7 @@ import (
 // TestBrowserDashboards: the city user lands on the city dashboard and the 浦东新区 officer
 // on theirs, at 1440 px and 390 px. Every chart is drawn (a canvas with painted pixels), the
 // Chinese labels come from a CJK font, the numbers are also in tables, and clicking a drill-down
-// number opens the list with that total. Screenshots: dashboard-{city,district}-{1440,390}.png.
+// number (the current count, last year's year-end count, a chart bar) opens the list with that total. Screenshots: dashboard-{city,district}-{1440,390}.png.
 func TestBrowserDashboards(t *testing.T) {
 	base, _ := startBrowserApp(t)
 	for _, size := range []struct{ w, h int }{{desktopW, desktopH}, {phoneW, phoneH}} {
@@ -51,6 +51,31 @@ func TestBrowserDashboards(t *testing.T) {
 						chromedp.WaitVisible(chromedp.CSS(`[data-testid=total]`)))
 					if got := text(ctx, t, `[data-testid=total]`); !strings.Contains(got, want) {
 						t.Errorf("list total %q, dashboard %s", got, want)
+					}
+					// last year's year-end count opens the enterprises the tier history held then
+					navigate(ctx, t, base+"/dashboard", `[data-testid=table-history]`)
+					id := run(ctx, t, "history cell", chromedp.Evaluate[string](`(() => {
+						const xs = document.querySelectorAll('a[data-drill][data-testid^="history-"][data-testid$="-specialized"]');
+						return xs[xs.length - 2].getAttribute('data-testid'); })()`))
+					want = text(ctx, t, `[data-testid=`+id+`]`)
+					do(ctx, t, "drill down "+id, chromedp.Click(chromedp.CSS(`[data-testid=`+id+`]`)),
+						chromedp.WaitVisible(chromedp.CSS(`[data-testid=drill-label]`)))
+					if got := text(ctx, t, `[data-testid=total]`); !strings.Contains(got, "共 "+want+" ") {
+						t.Errorf("%s: list total %q, dashboard %s", id, got, want)
+					}
+					// a chart segment: click the 专精特新 bar of the tier chart
+					navigate(ctx, t, base+"/dashboard", `[data-testid=table-tiers]`)
+					waitUntil(ctx, t, "tier chart drawn", `document.querySelector('#chart-tiers[data-rendered]') !== null`)
+					want = strings.TrimSpace(text(ctx, t, `[data-testid=tier-specialized]`))
+					xy := run(ctx, t, "bar position", chromedp.Evaluate[[]float64](`(() => {
+						const el = document.getElementById('chart-tiers'), ch = echarts.getInstanceByDom(el);
+						const v = Number(document.querySelector('[data-testid=tier-specialized]').dataset.value);
+						const [x, y] = ch.convertToPixel({seriesIndex: 0}, [2, v / 2]);
+						const r = el.getBoundingClientRect();
+						return [r.left + x, r.top + y]; })()`))
+					do(ctx, t, "click the bar", chromedp.MouseClickXY(xy[0], xy[1]), chromedp.WaitVisible(chromedp.CSS(`[data-testid=enterprise-table]`)))
+					if got := text(ctx, t, `[data-testid=total]`); !strings.Contains(got, "共 "+want+" ") {
+						t.Errorf("tier bar: list total %q, dashboard %s", got, want)
 					}
 				}
 			})
