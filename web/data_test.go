@@ -19,10 +19,11 @@ import (
 	"zjtx/internal/store"
 )
 
-// importFile uploads a file to the import form.
+// importFile uploads a file to the import form and follows a long check to its result.
 func (c *client) importFile(filename string, body []byte) response {
 	c.a.t.Helper()
-	return c.upload("/data/import", "", filename, body)
+	r, _ := c.followRun(c.upload("/data/import", "", filename, body))
+	return r
 }
 
 func (a *testApp) enterpriseCount() int64 {

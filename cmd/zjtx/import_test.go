@@ -189,3 +189,31 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal("restored a file without a schema version")
 	}
 }
+
+func TestGenImportAndProgressBar(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "g.xlsx")
+	if out, err := runCmd(t, "gen-import", "--rows", "30", "--offset", "5", f); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, err := runCmd(t, "gen-import", "--rows", "30", f); err == nil {
+		t.Error("gen-import overwrote a file")
+	}
+	out, err := runCmd(t, "import", "--db", filepath.Join(dir, "z.db"), f, "--dry-run")
+	if err != nil || !strings.Contains(out, "新增 30") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		est, rows int
+		want      string
+	}{
+		{100, 0, "[" + strings.Repeat(".", 30) + "]"},
+		{100, 50, "[" + strings.Repeat("#", 15) + strings.Repeat(".", 15) + "]"},
+		{100, 150, "[" + strings.Repeat("#", 30) + "]"}, // more rows than estimated
+		{0, 10, "[" + strings.Repeat("#", 30) + "]"},
+	} {
+		if got := progressBar(c.est, c.rows); got != c.want {
+			t.Errorf("progressBar(%d, %d) = %s", c.est, c.rows, got)
+		}
+	}
+}

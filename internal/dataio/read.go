@@ -22,6 +22,9 @@ type Table interface {
 	Next() (row []string, line int, err error)
 	// Encoding names how text was decoded ("UTF-8", "GBK", "xlsx").
 	Encoding() string
+	// EstRows estimates the data rows, for progress: lines of a CSV file, the sheet's
+	// stated dimension of an .xlsx (0 when it states none).
+	EstRows() int
 	Close() error
 }
 
@@ -52,6 +55,7 @@ type csvTable struct {
 	header []string
 	enc    string
 	line   int
+	est    int
 }
 
 func openCSV(data []byte) (Table, error) {
@@ -60,7 +64,7 @@ func openCSV(data []byte) (Table, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = false
-	t := &csvTable{r: r, enc: enc}
+	t := &csvTable{r: r, enc: enc, est: bytes.Count(data, []byte{'\n'})}
 	h, err := r.Read()
 	if err == io.EOF {
 		return nil, errors.New("文件为空")
@@ -75,6 +79,7 @@ func openCSV(data []byte) (Table, error) {
 
 func (t *csvTable) Header() []string { return t.header }
 func (t *csvTable) Encoding() string { return t.enc }
+func (t *csvTable) EstRows() int     { return t.est }
 func (t *csvTable) Close() error     { return nil }
 func (t *csvTable) Next() ([]string, int, error) {
 	for {
@@ -108,6 +113,7 @@ type xlsxTable struct {
 	rows   *excelize.Rows
 	header []string
 	line   int
+	est    int
 }
 
 func openXLSX(data []byte) (Table, error) {
@@ -126,6 +132,13 @@ func openXLSX(data []byte) (Table, error) {
 		return nil, fmt.Errorf("无法读取工作表：%w", err)
 	}
 	t := &xlsxTable{f: f, rows: rows}
+	if dim, err := f.GetSheetDimension(sheets[0]); err == nil {
+		if _, last, ok := strings.Cut(dim, ":"); ok {
+			if _, row, err := excelize.SplitCellName(last); err == nil {
+				t.est = row - 1
+			}
+		}
+	}
 	for rows.Next() {
 		t.line++
 		h, err := rows.Columns(excelize.Options{RawCellValue: true})
@@ -144,6 +157,7 @@ func openXLSX(data []byte) (Table, error) {
 
 func (t *xlsxTable) Header() []string { return t.header }
 func (t *xlsxTable) Encoding() string { return "xlsx" }
+func (t *xlsxTable) EstRows() int     { return t.est }
 func (t *xlsxTable) Close() error {
 	if t.rows != nil {
 		t.rows.Close()
