@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"zjtx/internal/store"
@@ -103,9 +104,12 @@ func runRestore(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	bv, err := bdb.SchemaVersion(ctx)
+	if err == nil && bv > 0 {
+		err = integrityCheck(ctx, bdb)
+	}
 	bdb.Close()
 	if err != nil {
-		return fmt.Errorf("无法读取备份的架构版本：%w", err)
+		return fmt.Errorf("备份 %s 无法使用，未恢复：%w", src, err)
 	}
 	switch {
 	case bv == 0:
@@ -136,7 +140,7 @@ func runRestore(ctx context.Context, args []string, e env) error {
 	if err := os.MkdirAll(filepath.Dir(*dsn), 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	if err := writeSynced(tmp, data); err != nil {
 		return err
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
@@ -147,4 +151,46 @@ func runRestore(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "已从 %s 恢复到 %s（架构版本 %d；启动时将自动迁移到 %d）\n", src, *dsn, bv, len(migs))
 	return nil
+}
+
+// integrityCheck runs SQLite's PRAGMA integrity_check: a backup that fails it is refused
+// rather than put in place of a working database.
+func integrityCheck(ctx context.Context, db *store.DB) error {
+	rows, err := db.R.WithContext(ctx).Raw("PRAGMA integrity_check").Rows()
+	if err != nil {
+		return fmt.Errorf("完整性检查：%w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		problems = append(problems, strings.Split(s, "\n")...)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("完整性检查：%w", err)
+	}
+	if len(problems) != 1 || problems[0] != "ok" {
+		return fmt.Errorf("完整性检查未通过（%d 处问题）：%s", len(problems), strings.Join(problems[:min(len(problems), 4)], "；"))
+	}
+	return nil
+}
+
+// writeSynced writes a file and flushes it to disk before the rename that puts it in place.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
