@@ -34,6 +34,7 @@ const (
 type DB struct {
 	W, R    *gorm.DB
 	Dialect Dialect
+	counts  *counts
 }
 
 // DefaultSlowThreshold is the slow-query log threshold when Options leaves it zero.
@@ -77,7 +78,7 @@ func Open(dsn string, opt Options) (*DB, error) {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		return &DB{W: g, R: g, Dialect: Postgres}, nil
+		return newDB(g, g, Postgres)
 	}
 	return openSQLite(dsn, cfg, opt)
 }
@@ -134,7 +135,15 @@ func openSQLite(path string, cfg *gorm.Config, opt Options) (*DB, error) {
 	if err := wdb.Ping(); err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{W: w, R: r, Dialect: SQLite}, nil
+	return newDB(w, r, SQLite)
+}
+
+func newDB(w, r *gorm.DB, d Dialect) (*DB, error) {
+	db := &DB{W: w, R: r, Dialect: d, counts: newCounts()}
+	if err := db.counts.registerCountInvalidation(w); err != nil {
+		return nil, fmt.Errorf("register count invalidation: %w", err)
+	}
+	return db, nil
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -187,7 +196,12 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Tx runs fn in one write transaction; any error rolls everything back.
 func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.W.WithContext(ctx).Transaction(fn)
+	ctx, committed := db.counts.withTouched(ctx)
+	if err := db.W.WithContext(ctx).Transaction(fn); err != nil {
+		return err
+	}
+	committed()
+	return nil
 }
 
 type requestIDKey struct{}

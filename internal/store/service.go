@@ -565,10 +565,17 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 		return g
 	}
 	r := s.db.R.WithContext(ctx)
-	if err := q(r.Table(tDemands)).Count(&page.Total).Error; err != nil {
+	countable := f
+	countable.Page, countable.PerPage = 0, 0
+	total, err := s.db.counts.Count(countKey("board", countable), []string{tDemands, tAssignments, tEnterprises}, func() (n int64, err error) {
+		err = q(r.Table(tDemands)).Count(&n).Error
+		return n, err
+	})
+	if err != nil {
 		return page, err
 	}
-	err := q(s.demandRows(r)).Order("demands.due_on").Order("demands.id").
+	page.Total = total
+	err = q(s.demandRows(r)).Order("demands.due_on").Order("demands.id").
 		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
 	return page, err
 }
