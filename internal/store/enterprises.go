@@ -126,7 +126,7 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 	if ok, err := s.listByGrams(ctx, f, &page); ok || err != nil {
 		return page, err
 	}
-	total, err := s.db.counts.Count(countKey("enterprises", f.countable()), enterpriseCountTables, func() (n int64, err error) {
+	total, err := memoized(s.db.memo, memoKey("enterprises", f.countable()), enterpriseCountTables, func() (n int64, err error) {
 		err = s.filtered(ctx, f).Count(&n).Error
 		return n, err
 	})
@@ -178,7 +178,7 @@ func (s *Enterprises) listByGrams(ctx context.Context, f EnterpriseFilter, page 
 	if !ok {
 		return false, nil
 	}
-	total, err := s.db.counts.Count(countKey("grams", f.countable()), enterpriseCountTables, func() (n int64, err error) {
+	total, err := memoized(s.db.memo, memoKey("grams", f.countable()), enterpriseCountTables, func() (n int64, err error) {
 		err = q.Session(&gorm.Session{}).Count(&n).Error
 		return n, err
 	})

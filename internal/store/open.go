@@ -34,7 +34,7 @@ const (
 type DB struct {
 	W, R    *gorm.DB
 	Dialect Dialect
-	counts  *counts
+	memo    *memo
 }
 
 // DefaultSlowThreshold is the slow-query log threshold when Options leaves it zero.
@@ -139,8 +139,8 @@ func openSQLite(path string, cfg *gorm.Config, opt Options) (*DB, error) {
 }
 
 func newDB(w, r *gorm.DB, d Dialect) (*DB, error) {
-	db := &DB{W: w, R: r, Dialect: d, counts: newCounts()}
-	if err := db.counts.registerCountInvalidation(w); err != nil {
+	db := &DB{W: w, R: r, Dialect: d, memo: newMemo()}
+	if err := db.memo.registerCountInvalidation(w); err != nil {
 		return nil, fmt.Errorf("register count invalidation: %w", err)
 	}
 	return db, nil
@@ -196,7 +196,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Tx runs fn in one write transaction; any error rolls everything back.
 func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	ctx, committed := db.counts.withTouched(ctx)
+	ctx, committed := db.memo.withTouched(ctx)
 	if err := db.W.WithContext(ctx).Transaction(fn); err != nil {
 		return err
 	}

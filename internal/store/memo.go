@@ -10,39 +10,40 @@ import (
 	"gorm.io/gorm"
 )
 
-// countTTL bounds how stale a cached list total may be. Writes through this process
+// memoTTL bounds how stale a memoized read may be. Writes through this process
 // invalidate at once; the TTL covers writes made by another instance on the same
 // PostgreSQL database.
-const countTTL = 10 * time.Second
+const memoTTL = 10 * time.Second
 
-// maxCountEntries caps the cache; past it the cache starts over (filters are few,
+// maxMemoEntries caps the memo; past it the memo starts over (filters are few,
 // search terms are many).
-const maxCountEntries = 4096
+const maxMemoEntries = 4096
 
-// counts caches the totals of paged lists. A total over 200k enterprises costs a
-// millisecond or more of index scanning and barely changes between page views; the
-// rows of the page itself are always read fresh.
+// memo keeps the results of reads that are asked far more often than their tables
+// change: the totals of paged lists (a total over 200k enterprises costs a millisecond
+// or more of index scanning per page view; the rows of the page are always read
+// fresh) and small reference lists such as a district's specialists.
 //
-// Each entry remembers the write generations of the tables it counts. gorm callbacks
+// Each entry remembers the write generations of the tables it read. gorm callbacks
 // bump a table's generation on every statement that writes it, and DB.Tx bumps the
-// tables it touched again after commit, so a total computed inside the window between
+// tables it touched again after commit, so a result read inside the window between
 // a write and its commit cannot outlive the commit.
-type counts struct {
+type memo struct {
 	mu      sync.Mutex
-	entries map[string]countEntry
+	entries map[string]memoEntry
 	gens    sync.Map // table name → *atomic.Uint64
 	all     atomic.Uint64
 }
 
-type countEntry struct {
-	n   int64
+type memoEntry struct {
+	v   any
 	gen uint64
 	at  time.Time
 }
 
-func newCounts() *counts { return &counts{entries: map[string]countEntry{}} }
+func newMemo() *memo { return &memo{entries: map[string]memoEntry{}} }
 
-func (c *counts) gen(table string) *atomic.Uint64 {
+func (c *memo) gen(table string) *atomic.Uint64 {
 	if g, ok := c.gens.Load(table); ok {
 		return g.(*atomic.Uint64)
 	}
@@ -52,7 +53,7 @@ func (c *counts) gen(table string) *atomic.Uint64 {
 
 // bump records a write to table; "" (a raw statement whose table gorm cannot name)
 // invalidates every total.
-func (c *counts) bump(table string) {
+func (c *memo) bump(table string) {
 	if table == "" {
 		c.all.Add(1)
 		return
@@ -61,7 +62,7 @@ func (c *counts) bump(table string) {
 }
 
 // stamp sums the generations of tables; any write to one of them changes it.
-func (c *counts) stamp(tables []string) uint64 {
+func (c *memo) stamp(tables []string) uint64 {
 	s := c.all.Load()
 	for _, t := range tables {
 		s += c.gen(t).Load()
@@ -69,28 +70,29 @@ func (c *counts) stamp(tables []string) uint64 {
 	return s
 }
 
-// Count returns the cached total under key, or runs count and caches its result.
-// tables lists every table the count reads (joins and subqueries included).
-func (c *counts) Count(key string, tables []string, count func() (int64, error)) (int64, error) {
+// memoized returns the result kept under key, or runs read and keeps its result.
+// tables lists every table read touches (joins and subqueries included). Callers
+// must treat a returned slice as read-only: it is shared.
+func memoized[T any](c *memo, key string, tables []string, read func() (T, error)) (T, error) {
 	stamp := c.stamp(tables)
 	now := time.Now()
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
-	if ok && e.gen == stamp && now.Sub(e.at) < countTTL {
-		return e.n, nil
+	if v, isT := e.v.(T); ok && isT && e.gen == stamp && now.Sub(e.at) < memoTTL {
+		return v, nil
 	}
-	n, err := count()
+	v, err := read()
 	if err != nil {
-		return 0, err
+		return v, err
 	}
 	c.mu.Lock()
-	if len(c.entries) >= maxCountEntries {
-		c.entries = map[string]countEntry{}
+	if len(c.entries) >= maxMemoEntries {
+		c.entries = map[string]memoEntry{}
 	}
-	c.entries[key] = countEntry{n: n, gen: stamp, at: now}
+	c.entries[key] = memoEntry{v: v, gen: stamp, at: now}
 	c.mu.Unlock()
-	return n, nil
+	return v, nil
 }
 
 type touchedKey struct{}
@@ -109,7 +111,7 @@ func (t *touched) add(table string) {
 
 // registerCountInvalidation hooks the write callbacks of g so every write bumps the
 // generation of its table.
-func (c *counts) registerCountInvalidation(g *gorm.DB) error {
+func (c *memo) registerCountInvalidation(g *gorm.DB) error {
 	after := func(db *gorm.DB) {
 		if db.Error != nil || db.Statement == nil {
 			return
@@ -126,23 +128,23 @@ func (c *counts) registerCountInvalidation(g *gorm.DB) error {
 		}
 	}
 	cb := g.Callback()
-	if err := cb.Create().After("gorm:create").Register("zjtx:counts_create", after); err != nil {
+	if err := cb.Create().After("gorm:create").Register("zjtx:memo_create", after); err != nil {
 		return err
 	}
-	if err := cb.Update().After("gorm:update").Register("zjtx:counts_update", after); err != nil {
+	if err := cb.Update().After("gorm:update").Register("zjtx:memo_update", after); err != nil {
 		return err
 	}
-	if err := cb.Delete().After("gorm:delete").Register("zjtx:counts_delete", after); err != nil {
+	if err := cb.Delete().After("gorm:delete").Register("zjtx:memo_delete", after); err != nil {
 		return err
 	}
-	return cb.Raw().After("gorm:raw").Register("zjtx:counts_raw", func(db *gorm.DB) {
+	return cb.Raw().After("gorm:raw").Register("zjtx:memo_raw", func(db *gorm.DB) {
 		db.Statement.Table = "" // Exec names no table gorm can trust
 		after(db)
 	})
 }
 
 // withTouched returns ctx collecting written tables, and the function to call after commit.
-func (c *counts) withTouched(ctx context.Context) (context.Context, func()) {
+func (c *memo) withTouched(ctx context.Context) (context.Context, func()) {
 	t := &touched{tables: map[string]struct{}{}}
 	return context.WithValue(ctx, touchedKey{}, t), func() {
 		t.mu.Lock()
@@ -153,5 +155,5 @@ func (c *counts) withTouched(ctx context.Context) (context.Context, func()) {
 	}
 }
 
-// countKey names a cached total: the list kind and its filter, printed with field names.
-func countKey(kind string, filter any) string { return kind + fmt.Sprintf("%+v", filter) }
+// memoKey names a memoized read: its kind and its arguments, printed with field names.
+func memoKey(kind string, args any) string { return kind + fmt.Sprintf("%+v", args) }
