@@ -127,7 +127,7 @@ func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enter
 	if v.Service, err = s.servicePanel(c, e); err != nil {
 		return err
 	}
-	if v.Listing, err = s.listingSection(ctx, u, e, years); err != nil {
+	if v.Listing, err = s.listingSection(ctx, u, e, years, recordedFacts(a.Record.Facts)); err != nil {
 		return err
 	}
 	if v.Benefits, err = s.enterpriseBenefits(c, a.Record, events, false); err != nil {

@@ -13,6 +13,9 @@ import (
 
 // handleError is the one place errors become responses: typed store errors map to
 // statuses, anything unexpected is logged and shown as a plain 500.
+// statusClientClosed is logged for requests the client abandoned (nginx's convention).
+const statusClientClosed = 499
+
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -20,6 +23,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, msg := http.StatusInternalServerError, "服务器内部错误，请稍后重试。"
 	var he *echo.HTTPError
 	switch {
+	case c.Request().Context().Err() != nil:
+		// The client closed the connection mid-request: nobody reads the answer, and it
+		// is no server fault. 499 is the usual name for it in access logs.
+		c.Response().WriteHeader(statusClientClosed)
+		return
 	case errors.Is(err, store.ErrNotFound):
 		status, msg = http.StatusNotFound, "找不到该记录。"
 	case errors.As(err, &he):

@@ -122,7 +122,9 @@ func (s *Server) showListingFunnel(c echo.Context) error {
 }
 
 // listingSection gathers what the enterprise page and the pipeline page show.
-func (s *Server) listingSection(ctx context.Context, u *domain.User, e domain.Enterprise, years []domain.YearFigures) (listing.Section, error) {
+// facts is the enterprise's fact sheet, nil when none was recorded (the caller has
+// usually loaded it already, for the eligibility assessment).
+func (s *Server) listingSection(ctx context.Context, u *domain.User, e domain.Enterprise, years []domain.YearFigures, facts *domain.EnterpriseFacts) (listing.Section, error) {
 	sec := listing.Section{EnterpriseID: e.ID, Today: s.today(), CanEdit: staff.allows(u.Role)}
 	ls := s.listing()
 	p, err := ls.Pipeline(ctx, e.ID)
@@ -137,19 +139,19 @@ func (s *Server) listingSection(ctx context.Context, u *domain.User, e domain.En
 	if err != nil {
 		return sec, err
 	}
-	facts, err := store.NewFacts(s.db).Get(ctx, e.ID)
-	if err != nil {
-		return sec, err
-	}
-	var f *domain.EnterpriseFacts
-	if facts.Facts.EnterpriseID != 0 {
-		f = &facts.Facts
-	}
-	sec.Hints = domain.BoardHints(years, f, evs, sec.Today)
+	sec.Hints = domain.BoardHints(years, facts, evs, sec.Today)
 	slices.Reverse(evs)
 	sec.Events = evs
 	sec.Activities, err = ls.ActivitiesFor(ctx, e.ID)
 	return sec, err
+}
+
+// recordedFacts is f, or nil when the enterprise has no fact sheet yet.
+func recordedFacts(f domain.EnterpriseFacts) *domain.EnterpriseFacts {
+	if f.EnterpriseID == 0 {
+		return nil
+	}
+	return &f
 }
 
 // renderPipeline renders an enterprise's pipeline page with the given form states.
@@ -159,7 +161,11 @@ func (s *Server) renderPipeline(c echo.Context, status int, e domain.Enterprise,
 	if err != nil {
 		return err
 	}
-	sec, err := s.listingSection(ctx, currentUser(c), e, years)
+	sheet, err := store.NewFacts(s.db).Get(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	sec, err := s.listingSection(ctx, currentUser(c), e, years, recordedFacts(sheet.Facts))
 	if err != nil {
 		return err
 	}

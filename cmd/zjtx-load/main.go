@@ -210,7 +210,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w.ctx = runCtx
+			// Requests run to completion past the deadline: cutting them off would make
+			// the server see clients vanish mid-request, which is not the load profiled.
+			w.ctx = ctx
 			for runCtx.Err() == nil && budget.Add(-1) >= 0 {
 				k := w.rng.pick(total)
 				pi := 0
@@ -221,8 +223,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				t0 := time.Now()
 				st, err := active[pi].do(w)
 				d := time.Since(t0)
-				if runCtx.Err() != nil && err != nil {
-					break // cut off by the deadline: not a server failure
+				if ctx.Err() != nil && err != nil {
+					break // interrupted (Ctrl-C): not a server failure
 				}
 				statuses[i][st]++
 				bad := err != nil

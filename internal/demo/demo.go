@@ -132,6 +132,9 @@ func Fill(ctx context.Context, db *store.DB, opt Options) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	if err := db.AnalyzeAfterBulkLoad(ctx); err != nil {
+		return Stats{}, fmt.Errorf("analyze: %w", err)
+	}
 	return d.Stats(), nil
 }
 

@@ -128,9 +128,14 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 	if ok, err := s.listByGrams(ctx, f, &page); ok || err != nil {
 		return page, err
 	}
-	if err := s.filtered(ctx, f).Count(&page.Total).Error; err != nil {
+	total, err := memoized(s.db.memo, memoKey("enterprises", f.countable()), enterpriseCountTables, func() (n int64, err error) {
+		err = s.filtered(ctx, f).Count(&n).Error
+		return n, err
+	})
+	if err != nil {
 		return page, err
 	}
+	page.Total = total
 	order := "name"
 	switch {
 	case f.Sort == SortUpdated:
@@ -144,11 +149,22 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 	if f.Desc {
 		dir = " DESC"
 	}
-	err := s.filtered(ctx, f).Select(listColumns).
+	err = s.filtered(ctx, f).Select(listColumns).
 		Order(order + dir).Order("id" + dir).
 		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).
 		Find(&page.Items).Error
 	return page, err
+}
+
+// enterpriseCountTables are what an enterprise list total reads: the rows, the name
+// index, and the assignments a specialist's scope joins.
+var enterpriseCountTables = []string{tEnterprises, tGrams, tAssignments}
+
+// countable is f without what does not change the total (page, order).
+func (f EnterpriseFilter) countable() EnterpriseFilter {
+	f.Page, f.PerPage, f.Sort, f.Desc = 0, 0, "", false
+	f.Query = strings.TrimSpace(f.Query)
+	return f
 }
 
 // listByGrams answers a name search with no other filter from the gram index alone:
@@ -164,9 +180,14 @@ func (s *Enterprises) listByGrams(ctx context.Context, f EnterpriseFilter, page 
 	if !ok {
 		return false, nil
 	}
-	if err := q.Session(&gorm.Session{}).Count(&page.Total).Error; err != nil {
+	total, err := memoized(s.db.memo, memoKey("grams", f.countable()), enterpriseCountTables, func() (n int64, err error) {
+		err = q.Session(&gorm.Session{}).Count(&n).Error
+		return n, err
+	})
+	if err != nil {
 		return true, err
 	}
+	page.Total = total
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"

@@ -2,6 +2,7 @@ package store
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -78,7 +79,7 @@ func gramQuery(g *gorm.DB, d Dialect, term string) (q *gorm.DB, ok bool) {
 	q = g.Table(tGrams).Where("gram = ?", searchGram(grams))
 	if len(grams) > 1 {
 		// Other grams are checked on the stored name: adjacency and order, not just presence.
-		q = q.Where(d.ilike("name"), likePattern(term))
+		q = q.Where(d.ilike("name", term), likePattern(term))
 	}
 	return q, true
 }
@@ -86,14 +87,26 @@ func gramQuery(g *gorm.DB, d Dialect, term string) (q *gorm.DB, ok bool) {
 // likePattern is a substring pattern for ilike.
 func likePattern(term string) string { return "%" + escapeLike(asciiLower(term)) + "%" }
 
-// ilike is a case-insensitive LIKE on col: SQLite's LIKE already is (for ASCII, as
-// NameGrams lower-cases), PostgreSQL needs ILIKE. No function on the column, so a
-// scan can read it straight from an index.
-func (d Dialect) ilike(col string) string {
-	if d == Postgres {
+// ilike is a case-insensitive LIKE on col for term: SQLite's LIKE already is (for
+// ASCII, as NameGrams lower-cases), PostgreSQL needs ILIKE — but only when term has a
+// letter with case: most searches are Chinese, and ILIKE's case folding costs PostgreSQL
+// about three times LIKE's time per row. No function on the column, so a scan can read
+// it straight from an index.
+func (d Dialect) ilike(col, term string) string {
+	if d == Postgres && hasCase(term) {
 		return col + " ILIKE ? ESCAPE '\\'"
 	}
 	return col + " LIKE ? ESCAPE '\\'"
+}
+
+// hasCase reports whether s has a character whose upper and lower case differ.
+func hasCase(s string) bool {
+	for _, r := range s {
+		if unicode.ToLower(r) != unicode.ToUpper(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // nameSearch restricts an enterprises query to names containing term.
@@ -101,5 +114,5 @@ func nameSearch(q *gorm.DB, d Dialect, term string) *gorm.DB {
 	if sub, ok := gramQuery(q.Session(&gorm.Session{NewDB: true}), d, term); ok {
 		return q.Where("enterprises.id IN (?)", sub.Select("enterprise_id"))
 	}
-	return q.Where(d.ilike("enterprises.name"), likePattern(term))
+	return q.Where(d.ilike("enterprises.name", term), likePattern(term))
 }

@@ -58,14 +58,18 @@ func onScope(q *gorm.DB, table string, sc domain.Scope) *gorm.DB {
 
 // Specialists lists the active specialists who may serve enterprises of district
 // (its own and the city-level ones); "" lists every specialist.
+// Every enterprise page offers them for reassignment, so the list is memoized until
+// the users table changes; the returned slice is shared and must not be modified.
 func (s *Service) Specialists(ctx context.Context, district string) ([]domain.User, error) {
-	q := s.db.R.WithContext(ctx).Table(tUsers).Where("role = ? AND disabled = ?", string(domain.RoleSpecialist), false)
-	if district != "" {
-		q = q.Where("district_code IN ?", []string{district, ""})
-	}
-	var us []domain.User
-	err := q.Order("district_code").Order("display_name").Order("id").Limit(2000).Find(&us).Error
-	return us, err
+	return memoized(s.db.memo, memoKey("specialists", district), []string{tUsers}, func() ([]domain.User, error) {
+		q := s.db.R.WithContext(ctx).Table(tUsers).Where("role = ? AND disabled = ?", string(domain.RoleSpecialist), false)
+		if district != "" {
+			q = q.Where("district_code IN ?", []string{district, ""})
+		}
+		var us []domain.User
+		err := q.Order("district_code").Order("display_name").Order("id").Limit(2000).Find(&us).Error
+		return us, err
+	})
 }
 
 // specialistFor loads a specialist who may serve an enterprise in district.
@@ -574,10 +578,17 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 		return g
 	}
 	r := s.db.R.WithContext(ctx)
-	if err := q(r.Table(tDemands)).Count(&page.Total).Error; err != nil {
+	countable := f
+	countable.Page, countable.PerPage = 0, 0
+	total, err := memoized(s.db.memo, memoKey("board", countable), []string{tDemands, tAssignments, tEnterprises}, func() (n int64, err error) {
+		err = q(r.Table(tDemands)).Count(&n).Error
+		return n, err
+	})
+	if err != nil {
 		return page, err
 	}
-	err := q(s.demandRows(r)).Order("demands.due_on").Order("demands.id").
+	page.Total = total
+	err = q(s.demandRows(r)).Order("demands.due_on").Order("demands.id").
 		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
 	return page, err
 }
