@@ -207,8 +207,7 @@ func (s *Server) checkRun(ctx context.Context, userID int64, sc domain.Scope, ru
 	defer t.Close()
 	opt := dataio.Options{Scope: sc, Today: s.today(), Remember: remember, KeepRows: keep}
 	if progress != nil {
-		est := t.EstRows()
-		opt.Progress = func(rows int) { progress(est, rows) }
+		opt.Progress = func(rows int) { progress(t.EstRows(), rows) }
 	}
 	p, err := dataio.Check(ctx, t, s.imports(), opt)
 	if p != nil {
