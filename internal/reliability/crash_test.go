@@ -29,6 +29,7 @@ const (
 var (
 	reCommitAction = regexp.MustCompile(`action="/data/import/(\d+)/commit"`)
 	reDecisionNo   = regexp.MustCompile(`已记录为决定 #(\d+)`)
+	reRunPage      = regexp.MustCompile(`/data/import\?run=(\d+)`)
 )
 
 // TestCrashDuringImportAndPromotion kills `zjtx serve` with SIGKILL in the middle of
@@ -186,17 +187,22 @@ func product(r int) string { return fmt.Sprintf("R%02d精密部件", r) }
 
 func importName(r int) string { return fmt.Sprintf("crash-%02d.csv", r) }
 
-// uploadImport uploads round r's file and returns the import run id from the dry-run page.
+// uploadImport uploads round r's file and returns the import run id from the dry-run
+// page, following the progress page (/data/import?run=ID) when the check takes a while.
 func uploadImport(ctx context.Context, c *client, r int) (int64, error) {
 	st, body, err := c.postFile(ctx, "/data/import", "file", importName(r), importFile(r))
-	if err != nil || st != http.StatusOK {
-		return 0, fmt.Errorf("upload %s: %d %v %s", importName(r), st, err, snippet(body))
+	for deadline := time.Now().Add(3 * time.Minute); err == nil && time.Now().Before(deadline); {
+		if m := reCommitAction.FindSubmatch(body); m != nil && st == http.StatusOK {
+			return strconv.ParseInt(string(m[1]), 10, 64)
+		}
+		m := reRunPage.FindSubmatch(body)
+		if m == nil || (st != http.StatusOK && st != http.StatusSeeOther) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+		st, body, err = c.get(ctx, "/data/import?run="+string(m[1]))
 	}
-	m := reCommitAction.FindSubmatch(body)
-	if m == nil {
-		return 0, fmt.Errorf("upload %s: no commit form on the dry-run page: %s", importName(r), snippet(body))
-	}
-	return strconv.ParseInt(string(m[1]), 10, 64)
+	return 0, fmt.Errorf("upload %s: no commit form on the dry-run page: %d %v %s", importName(r), st, err, snippet(body))
 }
 
 // checkImport reopens the database after a kill and checks round r's import is all or

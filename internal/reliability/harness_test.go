@@ -201,6 +201,7 @@ func newClient(base string) *client {
 func (c *client) token() string { c.mu.Lock(); defer c.mu.Unlock(); return c.csrf }
 
 // do sends a request and reads the whole answer; a page's CSRF token is remembered.
+// A redirect's (empty) body is replaced by its Location, which is what callers need of it.
 func (c *client) do(ctx context.Context, method, path, contentType string, body io.Reader) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
@@ -218,6 +219,9 @@ func (c *client) do(ctx context.Context, method, path, contentType string, body 
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
+	if loc := res.Header.Get("Location"); loc != "" && len(bytes.TrimSpace(b)) == 0 {
+		b = []byte(loc)
+	}
 	if m := reCSRF.FindSubmatch(b); m != nil {
 		c.mu.Lock()
 		c.csrf = string(m[1])
