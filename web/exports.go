@@ -36,14 +36,20 @@ func setDownload(c echo.Context, format, name string) {
 	h.Set("Cache-Control", "no-store")
 }
 
+// startExport starts streaming a download of name in the route's format (.csv or .xlsx)
+// with the given header row; rows follow with Row, then Close.
+func (s *Server) startExport(c echo.Context, name string, header []string) (dataio.Writer, error) {
+	format := exportFormat(c)
+	setDownload(c, format, name+"-"+s.today().String())
+	c.Response().WriteHeader(http.StatusOK)
+	return dataio.NewWriter(c.Response(), format, header)
+}
+
 // exportEnterprises streams the filtered list (the /enterprises query, the user's scope)
 // with every profile column.
 func (s *Server) exportEnterprises(c echo.Context) error {
 	_, sf := listFilter(c)
-	format := exportFormat(c)
-	setDownload(c, format, "企业名录-"+s.today().String())
-	c.Response().WriteHeader(http.StatusOK)
-	w, err := dataio.NewWriter(c.Response(), format, dataio.EnterpriseHeader())
+	w, err := s.startExport(c, "企业名录", dataio.EnterpriseHeader())
 	if err != nil {
 		return err
 	}
@@ -65,10 +71,7 @@ func (s *Server) exportEnterprises(c echo.Context) error {
 // amounts in 万元; the file re-imports as is.
 func (s *Server) exportFigures(c echo.Context) error {
 	_, sf := listFilter(c)
-	format := exportFormat(c)
-	setDownload(c, format, "年度数据-"+s.today().String())
-	c.Response().WriteHeader(http.StatusOK)
-	w, err := dataio.NewWriter(c.Response(), format, dataio.FiguresHeader())
+	w, err := s.startExport(c, "年度数据", dataio.FiguresHeader())
 	if err != nil {
 		return err
 	}
@@ -100,10 +103,7 @@ func (s *Server) exportFigures(c echo.Context) error {
 // exportDemands streams the demand board under its filters (/service/demands), page by page.
 func (s *Server) exportDemands(c echo.Context) error {
 	_, bf := s.boardQuery(c)
-	format := exportFormat(c)
-	setDownload(c, format, "企业诉求-"+s.today().String())
-	c.Response().WriteHeader(http.StatusOK)
-	w, err := dataio.NewWriter(c.Response(), format, []string{"编号", "企业名称", "所在区", "诉求类别", "诉求内容",
+	w, err := s.startExport(c, "企业诉求", []string{"编号", "企业名称", "所在区", "诉求类别", "诉求内容",
 		"承办部门", "提出日期", "办理时限", "状态", "办理结果", "满意度", "办结日期"})
 	if err != nil {
 		return err
@@ -130,10 +130,7 @@ func (s *Server) exportDemands(c echo.Context) error {
 // exportPipeline streams the 上市培育 table under its filters (/listing/table), page by page.
 func (s *Server) exportPipeline(c echo.Context) error {
 	_, sf := s.listingFilter(c, c.QueryParams())
-	format := exportFormat(c)
-	setDownload(c, format, "上市培育库-"+s.today().String())
-	c.Response().WriteHeader(http.StatusOK)
-	w, err := dataio.NewWriter(c.Response(), format, []string{"统一社会信用代码", "企业名称", "所在区", "梯度层级", "培育阶段",
+	w, err := s.startExport(c, "上市培育库", []string{"统一社会信用代码", "企业名称", "所在区", "梯度层级", "培育阶段",
 		"进入阶段日期", "目标板块", "保荐机构", "律师事务所", "会计师事务所", "计划申报日期", "入库日期", "公司形式", "股改计划完成日期"})
 	if err != nil {
 		return err

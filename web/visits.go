@@ -137,10 +137,7 @@ func (s *Server) listVisits(c echo.Context) error {
 // exportVisits streams the filtered visit list (the /service/visits query, the user's scope).
 func (s *Server) exportVisits(c echo.Context) error {
 	_, f, _ := s.visitQuery(c)
-	format := exportFormat(c)
-	setDownload(c, format, "走访记录-"+s.today().String())
-	c.Response().WriteHeader(http.StatusOK)
-	w, err := dataio.NewWriter(c.Response(), format, dataio.VisitHeader())
+	w, err := s.startExport(c, "走访记录", dataio.VisitHeader())
 	if err != nil {
 		return err
 	}

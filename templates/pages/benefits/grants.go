@@ -1,11 +1,9 @@
 package benefits
 
 import (
-	"net/url"
-	"strconv"
-
 	"zjtx/internal/domain"
 	rules "zjtx/internal/domain/benefits"
+	"zjtx/templates/components"
 	"zjtx/templates/layout"
 )
 
@@ -16,19 +14,7 @@ type GrantsQuery struct {
 
 // URL builds the grant list URL for page n.
 func (q GrantsQuery) URL(page int) string {
-	v := url.Values{}
-	for _, kv := range [][2]string{{"district", q.District}, {"status", q.Status}, {"year", q.Year}, {"benefit", q.Benefit}} {
-		if kv[1] != "" {
-			v.Set(kv[0], kv[1])
-		}
-	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return "/benefits/grants"
-	}
-	return "/benefits/grants?" + v.Encode()
+	return components.PageLink("/benefits/grants", page, "district", q.District, "status", q.Status, "year", q.Year, "benefit", q.Benefit)
 }
 
 // GrantItem is one grant record with its enterprise.

@@ -5,12 +5,12 @@ package dashboard
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 
 	"zjtx/internal/dashboard"
 	"zjtx/internal/domain"
+	"zjtx/templates/components"
 	"zjtx/templates/layout"
 )
 
@@ -43,18 +43,7 @@ type Series struct {
 }
 
 // Link builds a list URL from a path and key/value pairs, skipping empty values.
-func Link(path string, kv ...string) string {
-	q := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] != "" {
-			q.Set(kv[i], kv[i+1])
-		}
-	}
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
-}
+func Link(path string, kv ...string) string { return components.Link(path, kv...) }
 
 // EnterprisesHref is the enterprise list of a district ("" = all) and tier ("" = all).
 func EnterprisesHref(district string, t domain.Tier) string {

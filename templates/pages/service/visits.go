@@ -1,11 +1,10 @@
 package service
 
 import (
-	"net/url"
-	"strconv"
 	"strings"
 
 	"zjtx/internal/domain"
+	"zjtx/templates/components"
 	"zjtx/templates/layout"
 )
 
@@ -16,24 +15,12 @@ type VisitsQuery struct {
 
 // URL builds the visit list URL for page n.
 func (q VisitsQuery) URL(page int) string {
-	v := url.Values{}
-	for _, kv := range [][2]string{{"district", q.District}, {"specialist", q.Specialist}, {"enterprise", q.Enterprise},
-		{"kind", q.Kind}, {"quarter", q.Quarter}, {"from", q.From}, {"to", q.To}, {"at_least", q.AtLeast}} {
-		if kv[1] != "" {
-			v.Set(kv[0], kv[1])
-		}
-	}
+	from, to := q.From, q.To
 	if q.Quarter != "" { // the quarter stands for its dates
-		v.Del("from")
-		v.Del("to")
+		from, to = "", ""
 	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return "/service/visits"
-	}
-	return "/service/visits?" + v.Encode()
+	return components.PageLink("/service/visits", page, "district", q.District, "specialist", q.Specialist, "enterprise", q.Enterprise,
+		"kind", q.Kind, "quarter", q.Quarter, "from", from, "to", to, "at_least", q.AtLeast)
 }
 
 // ExportURL is path (an export route) with the list's filters, paging left out.
