@@ -97,7 +97,7 @@ func openSQLite(path string, cfg *gorm.Config, opt Options) (*DB, error) {
 	params.Set("_foreign_keys", "on")
 	params.Set("_busy_timeout", "10000")
 	params.Set("_synchronous", "NORMAL")
-	params.Set("_cache_size", "-16000") // 16 MB page cache per connection
+	params.Set("_cache_size", "-16000") // the writer's page cache: 16 MB
 	base := "file:" + path + "?"
 
 	wParams := cloneValues(params)
@@ -116,6 +116,9 @@ func openSQLite(path string, cfg *gorm.Config, opt Options) (*DB, error) {
 
 	rParams := cloneValues(params)
 	rParams.Set("_query_only", "1")
+	// 8 MB per reader: eight of them share the OS page cache anyway, and 16 MB each
+	// put the server past 300 MB of RSS under load for no measurable speed.
+	rParams.Set("_cache_size", "-8000")
 	r, err := gorm.Open(sqlite.Open(base+rParams.Encode()), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
