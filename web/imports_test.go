@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"zjtx/internal/dataio"
 	"zjtx/web"
 )
@@ -98,5 +100,42 @@ func TestImportTwoConcurrentCommitsApplyOnce(t *testing.T) {
 	a.db.W.Raw("SELECT COUNT(*) FROM audit_log WHERE action = 'import'").Scan(&audits)
 	if audits != 1 {
 		t.Errorf("%d import audit rows", audits)
+	}
+}
+
+// A GBK file with a duplicate code: the dry run names the encoding and the duplicate's
+// column and reason, the commit is refused, and nothing is written.
+func TestImportGBKDuplicateRefused(t *testing.T) {
+	a := newTestApp(t)
+	before := a.enterpriseCount()
+	text := importHead +
+		string(dataio.TestUSCC(1)) + ",甲公司,静安区,工业,2025,100\n" +
+		string(dataio.TestUSCC(1)) + ",甲公司,静安区,工业,2025,100\n" +
+		string(dataio.TestUSCC(2)) + ",乙公司,静安区,工业,2025,一百\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.importFile("gbk.csv", []byte(gbk))
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.doc.Find(`[data-testid="import-run"] .panel-head`).Text(), "GBK") {
+		t.Error("encoding not shown as GBK")
+	}
+	dup := r.doc.Find(`[data-testid="import-row"][data-line="3"] [data-testid="row-error"]`)
+	if dup.AttrOr("data-column", "") != "统一社会信用代码" || !strings.Contains(dup.Text(), "与第 2 行重复") {
+		t.Errorf("duplicate row: %q %q", dup.AttrOr("data-column", ""), dup.Text())
+	}
+	num := r.doc.Find(`[data-testid="import-row"][data-line="4"] [data-testid="row-error"]`)
+	if num.AttrOr("data-column", "") != "营业收入（万元）" || num.Text() == "" {
+		t.Errorf("text in a number column: %q %q", num.AttrOr("data-column", ""), num.Text())
+	}
+	if r.doc.Find(`[data-testid="commit-form"]`).Length() != 0 {
+		t.Error("commit offered for a file with errors")
+	}
+	var run int64
+	a.db.W.Raw("SELECT MAX(id) FROM import_runs").Scan(&run)
+	wantStatus(t, a.post(fmt.Sprintf("/data/import/%d/commit", run), nil), http.StatusUnprocessableEntity)
+	if a.enterpriseCount() != before {
+		t.Error("a refused import wrote enterprises")
 	}
 }
