@@ -99,7 +99,7 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 		return err
 	}
 	v.Requests = requestRows(rows, false)
-	v.Policy = policyRows(policy)
+	v.Policy = policyRows(policy, policy)
 	for _, f := range domain.ProfileFields {
 		if policy.Direct(f.Key) {
 			val := domain.ProfileValue(e, f.Key)
@@ -120,10 +120,11 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 	return render(c, status, portal.HomePage(v))
 }
 
-func policyRows(p domain.FieldPolicy) []portal.PolicyRow {
+// policyRows shows p's boxes; stored is the policy the save will be checked against.
+func policyRows(p, stored domain.FieldPolicy) []portal.PolicyRow {
 	var rows []portal.PolicyRow
 	for _, f := range domain.ProfileFields {
-		rows = append(rows, portal.PolicyRow{Key: f.Key, Label: f.Label, Direct: p.Direct(f.Key), Capable: f.DirectCapable})
+		rows = append(rows, portal.PolicyRow{Key: f.Key, Label: f.Label, Direct: p.Direct(f.Key), Was: stored.Direct(f.Key), Capable: f.DirectCapable})
 	}
 	for _, f := range domain.YearFields {
 		rows = append(rows, portal.PolicyRow{Key: domain.YearKeyPrefix + f.Key, Label: "年度数据：" + f.Label})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/PuerkitoBio/goquery"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -224,7 +225,7 @@ func TestAnnualMissingAndPolicy(t *testing.T) {
 		t.Errorf("annual state = %q", st)
 	}
 	// The admin makes the main product direct; the portal's direct form then carries it.
-	wantStatus(t, w.post("/admin/portal-fields", url.Values{"direct": {"main_product", "contact_phone", "name"}}), http.StatusSeeOther)
+	wantStatus(t, w.post("/admin/portal-fields", policyForm(w.get("/admin/portal-fields"), "main_product", "contact_phone", "name")), http.StatusSeeOther)
 	res = w.clients[domain.RoleEnterprise].get("/portal")
 	if res.doc.Find(`[data-testid=direct-form] [name=main_product]`).Length() != 1 || res.doc.Find(`[data-testid=direct-form] [name=name]`).Length() != 0 {
 		t.Error("direct form does not follow the policy")
@@ -235,6 +236,45 @@ func TestAnnualMissingAndPolicy(t *testing.T) {
 	wantStatus(t, res, http.StatusSeeOther)
 	if got := mustGet(t, w); got.MainProduct != "智能传感器" || got.ContactPhone != "021-61234567" {
 		t.Errorf("direct edit: %+v", got)
+	}
+}
+
+// policyForm is the field-policy form as a page showed it (its was_direct lock) with
+// the given boxes ticked.
+func policyForm(page response, direct ...string) url.Values {
+	form := url.Values{"direct": direct}
+	page.doc.Find(`[data-testid=policy-form] input[name=was_direct]`).Each(func(_ int, s *goquery.Selection) {
+		form.Add("was_direct", s.AttrOr("value", ""))
+	})
+	return form
+}
+
+// Two administrators edit the field policy from pages read at the same time: the
+// second save is refused with what changed, keeps its ticks, and stores nothing until
+// it is saved again from the refreshed page.
+func TestFieldPolicyConcurrentEdits(t *testing.T) {
+	w := newTestApp(t)
+	other := w.as(w.user("admin2", domain.RoleAdmin, "", nil))
+	first, second := w.get("/admin/portal-fields"), other.get("/admin/portal-fields")
+	wantStatus(t, w.post("/admin/portal-fields", policyForm(first, "main_product", "contact_phone")), http.StatusSeeOther)
+
+	res := other.post("/admin/portal-fields", policyForm(second, "contact_phone", "address"))
+	wantStatus(t, res, http.StatusConflict)
+	msg := res.doc.Find(`[data-testid=policy-conflict]`).Text()
+	if !strings.Contains(msg, "已被他人修改") || !strings.Contains(msg, "现为企业直接修改") {
+		t.Errorf("conflict message: %q", msg)
+	}
+	if _, ok := res.doc.Find(`[data-testid=policy-form] input[name=direct][value=address]`).Attr("checked"); !ok {
+		t.Error("the refused form lost the box its editor ticked")
+	}
+	p, err := store.NewRequests(w.db).Policy(context.Background())
+	if err != nil || !p.Direct("main_product") || p.Direct("address") {
+		t.Fatalf("after the refused save: %v %v", p, err)
+	}
+	// Saving again from the refused page is a deliberate overwrite, based on what is stored now.
+	wantStatus(t, other.post("/admin/portal-fields", policyForm(res, "contact_phone", "address")), http.StatusSeeOther)
+	if p, _ = store.NewRequests(w.db).Policy(context.Background()); p.Direct("main_product") || !p.Direct("address") {
+		t.Errorf("after the second save: %v", p)
 	}
 }
 

@@ -264,7 +264,7 @@ func (s *Server) editFieldPolicy(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, portal.PolicyPage(portal.PolicyView{Meta: s.meta(c, "企业免审字段", "portal-fields"), Rows: policyRows(p)}))
+	return render(c, http.StatusOK, portal.PolicyPage(portal.PolicyView{Meta: s.meta(c, "企业免审字段", "portal-fields"), Rows: policyRows(p, p)}))
 }
 
 func (s *Server) updateFieldPolicy(c echo.Context) error {
@@ -272,11 +272,27 @@ func (s *Server) updateFieldPolicy(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "表单格式有误")
 	}
-	p := domain.FieldPolicy{}
+	// base is the policy the page showed (was_direct), the lock against lost updates.
+	p, base := domain.FieldPolicy{}, domain.FieldPolicy{}
 	for _, k := range vals["direct"] {
 		p[k] = true
 	}
-	if err := s.requests().SetPolicy(c.Request().Context(), s.actor(c), p); err != nil {
+	for _, k := range vals["was_direct"] {
+		base[k] = true
+	}
+	err = s.requests().SetPolicy(c.Request().Context(), s.actor(c), base, p)
+	var stale *store.PolicyStale
+	if errors.As(err, &stale) {
+		// Keep the boxes as this editor ticked them; the next save is based on what is stored now.
+		v := portal.PolicyView{Meta: s.meta(c, "企业免审字段", "portal-fields"), Rows: policyRows(p, stale.Current)}
+		for _, f := range domain.ProfileFields {
+			if f.DirectCapable && stale.Current.Direct(f.Key) != base.Direct(f.Key) {
+				v.Conflicts = append(v.Conflicts, "「"+f.Label+"」现为"+domain.DirectLabel(stale.Current.Direct(f.Key)))
+			}
+		}
+		return render(c, http.StatusConflict, portal.PolicyPage(v))
+	}
+	if err != nil {
 		return err
 	}
 	setFlash(c, "ok", "免审字段清单已保存")

@@ -192,6 +192,14 @@ func (p FieldPolicy) Direct(key string) bool {
 	return ok && f.DirectCapable && p[key]
 }
 
+// DirectLabel names a field's policy in Chinese, as the policy page and the audit log show it.
+func DirectLabel(direct bool) string {
+	if direct {
+		return "企业直接修改"
+	}
+	return "须审核"
+}
+
 // DefaultFieldPolicy is the policy before an administrator changes it.
 func DefaultFieldPolicy() FieldPolicy {
 	p := FieldPolicy{}

@@ -474,9 +474,25 @@ func (s *Requests) Policy(ctx context.Context) (domain.FieldPolicy, error) {
 	return p, nil
 }
 
+// PolicyStale refuses a policy save made from a page showing a policy someone has
+// changed since; Current is the policy as stored now.
+type PolicyStale struct{ Current domain.FieldPolicy }
+
+func (e *PolicyStale) Error() string { return "field policy changed since it was read" }
+func (e *PolicyStale) Unwrap() error { return ErrStale }
+
 // SetPolicy stores the policy for every direct-capable field and audits what changed.
-func (s *Requests) SetPolicy(ctx context.Context, actor Actor, p domain.FieldPolicy) error {
+// base is the policy the editor was shown: if the stored one differs from it on any
+// direct-capable field, nothing is written and a *PolicyStale is returned, so one
+// administrator's save cannot silently revert another's.
+func (s *Requests) SetPolicy(ctx context.Context, actor Actor, base, p domain.FieldPolicy) error {
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if s.db.Dialect == Postgres {
+			// The policy is several rows, some maybe absent: a row lock cannot cover it.
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7346202)").Error; err != nil {
+				return err
+			}
+		}
 		var rows []policyRow
 		if err := tx.Table(tPolicy).Find(&rows).Error; err != nil {
 			return err
@@ -485,13 +501,18 @@ func (s *Requests) SetPolicy(ctx context.Context, actor Actor, p domain.FieldPol
 		for _, r := range rows {
 			old[r.Field] = r.Direct
 		}
+		for _, f := range domain.ProfileFields {
+			if f.DirectCapable && old.Direct(f.Key) != base.Direct(f.Key) {
+				return &PolicyStale{Current: old}
+			}
+		}
 		var changes []Change
 		now := tx.NowFunc()
 		for _, f := range domain.ProfileFields {
 			if !f.DirectCapable || old[f.Key] == p[f.Key] {
 				continue
 			}
-			changes = append(changes, Change{Field: f.Label, Before: policyText(old[f.Key]), After: policyText(p[f.Key])})
+			changes = append(changes, Change{Field: f.Label, Before: domain.DirectLabel(old[f.Key]), After: domain.DirectLabel(p[f.Key])})
 			if err := tx.Table(tPolicy).Where("field = ?", f.Key).Delete(&policyRow{}).Error; err != nil {
 				return err
 			}
@@ -504,13 +525,6 @@ func (s *Requests) SetPolicy(ctx context.Context, actor Actor, p domain.FieldPol
 		}
 		return WriteAudit(tx, actor, Audit{Action: "update", EntityType: "portal_field_policy", Summary: "修改企业免审字段清单", Changes: changes})
 	})
-}
-
-func policyText(direct bool) string {
-	if direct {
-		return "企业直接修改"
-	}
-	return "须审核"
 }
 
 // Contact is a person an enterprise can reach.

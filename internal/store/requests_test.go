@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 
@@ -193,12 +194,26 @@ func TestRequestFilesPolicyAndAnnual(t *testing.T) {
 		if err != nil || !p.Direct("contact_phone") || p.Direct("main_product") {
 			t.Fatalf("default policy: %v %v", p, err)
 		}
+		shown := maps.Clone(p)
 		p["main_product"], p["address"] = true, false
-		if err := rs.SetPolicy(ctx, store.System, p); err != nil {
+		if err := rs.SetPolicy(ctx, store.System, shown, p); err != nil {
 			t.Fatal(err)
 		}
 		if p, _ = rs.Policy(ctx); !p.Direct("main_product") || p.Direct("address") || !p.Direct("contact_person") {
 			t.Errorf("stored policy: %v", p)
+		}
+		// A second editor still looking at the page as it was before that save is refused,
+		// told what is stored now, and changes nothing.
+		late := maps.Clone(shown)
+		late["contact_phone"] = false
+		var stale *store.PolicyStale
+		if err := rs.SetPolicy(ctx, store.System, shown, late); !errors.As(err, &stale) || !errors.Is(err, store.ErrStale) {
+			t.Fatalf("stale save: %v, want *PolicyStale", err)
+		} else if !stale.Current.Direct("main_product") {
+			t.Errorf("stale error's current policy: %v", stale.Current)
+		}
+		if p, _ = rs.Policy(ctx); !p.Direct("main_product") || !p.Direct("contact_phone") {
+			t.Errorf("a refused save changed the policy: %v", p)
 		}
 
 		// Annual update: a specialized enterprise with no 2025 figures is listed until they exist.

@@ -37,6 +37,7 @@ type RequestRow struct {
 type PolicyRow struct {
 	Key, Label      string
 	Direct, Capable bool
+	Was             bool // stored when the page was made: the save is refused if it changed meanwhile
 }
 
 // DirectField is a field the enterprise changes without review.
@@ -149,8 +150,9 @@ type ListView struct {
 
 // PolicyView is the administrator's field policy page.
 type PolicyView struct {
-	Meta layout.Meta
-	Rows []PolicyRow
+	Meta      layout.Meta
+	Rows      []PolicyRow
+	Conflicts []string // fields another administrator changed since the page was read
 }
 
 func idPath(prefix string, id int64, suffix string) string {
