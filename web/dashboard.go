@@ -38,7 +38,7 @@ func (s *Server) dashCaches() *dashCaches {
 	if c, ok := dashboardCaches.Load(s.db); ok {
 		return c.(*dashCaches)
 	}
-	c, _ := dashboardCaches.LoadOrStore(s.db, &dashCaches{data: dashboard.NewCache(s.db, dashboard.TTL), eval: map[string]evalEntry{}})
+	c, _ := dashboardCaches.LoadOrStore(s.db, &dashCaches{data: dashboard.NewCache(s.db, dashboard.TTL, dashboard.MinRefresh), eval: map[string]evalEntry{}})
 	return c.(*dashCaches)
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"zjtx/internal/dashboard"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -352,7 +353,8 @@ func TestDashboardSeesWritesThroughTheApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, a.post("/service/visits", visitForm(eid, 0)), http.StatusSeeOther)
-	deadline := time.Now().Add(10 * time.Second)
+	// Within MinRefresh (the figures were computed just before the write) plus one computation.
+	deadline := time.Now().Add(dashboard.MinRefresh + 20*time.Second)
 	for {
 		now := testidValue(t, a.get("/dashboard"), "kpi-visits")
 		if now == before+1 {

@@ -101,7 +101,7 @@ func TestCache(t *testing.T) {
 	if _, err := demo.Fill(ctx, db, demo.Options{Enterprises: 50, Seed: 1, Today: today}); err != nil {
 		t.Fatal(err)
 	}
-	c := dashboard.NewCache(db, 50*time.Millisecond)
+	c := dashboard.NewCache(db, 50*time.Millisecond, 0)
 	got := make(chan *dashboard.Data, 8)
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {

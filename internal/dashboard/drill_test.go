@@ -116,7 +116,7 @@ func TestCacheInvalidate(t *testing.T) {
 	if _, err := demo.Fill(ctx, db, demo.Options{Enterprises: 50, Seed: 1, Today: today}); err != nil {
 		t.Fatal(err)
 	}
-	c := dashboard.NewCache(db, time.Hour)
+	c := dashboard.NewCache(db, time.Hour, 0)
 	first, _, err := c.Get(ctx, "", today)
 	if err != nil {
 		t.Fatal(err)
@@ -145,5 +145,45 @@ func TestCacheInvalidate(t *testing.T) {
 			t.Fatal("never recomputed after Invalidate")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestCacheMinRefresh: writes keep invalidating, but a scope is not recomputed again
+// until its figures are minRefresh old, so a stream of writes cannot keep a core busy.
+func TestCacheMinRefresh(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	today := domain.MustDate("2026-06-30")
+	if _, err := demo.Fill(ctx, db, demo.Options{Enterprises: 50, Seed: 1, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	c := dashboard.NewCache(db, time.Hour, 300*time.Millisecond)
+	first, _, err := c.Get(ctx, "", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.W.Exec("UPDATE enterprises SET tier = 'little_giant' WHERE id = (SELECT MIN(id) FROM enterprises WHERE tier = 'base')").Error; err != nil {
+		t.Fatal(err)
+	}
+	c.Invalidate()
+	for range 20 {
+		if d, _, _ := c.Get(ctx, "", today); d != first {
+			t.Fatal("recomputed within minRefresh of the last computation")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		d, _, _ := c.Get(ctx, "", today)
+		if d != first {
+			if d.TierCount(domain.TierLittleGiant) != first.TierCount(domain.TierLittleGiant)+1 {
+				t.Errorf("recomputed figures miss the write")
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("never recomputed after minRefresh")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
