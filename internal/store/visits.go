@@ -84,16 +84,23 @@ func (s *Service) Visits(ctx context.Context, f VisitFilter) (VisitPage, error) 
 		f.Page = 1
 	}
 	page := VisitPage{Page: f.Page, PerPage: f.PerPage}
-	if err := s.filteredVisits(ctx, f, false).Count(&page.Total).Error; err != nil {
+	countable := f
+	countable.Page, countable.PerPage = 0, 0
+	total, err := memoized(s.db.memo, memoKey("visits", countable), []string{tVisits, tEnterprises, tAssignments}, func() (n int64, err error) {
+		err = s.filteredVisits(ctx, f, false).Count(&n).Error
+		return n, err
+	})
+	if err != nil {
 		return page, err
 	}
+	page.Total = total
 	// The page's ids first, then their rows with names: the sort never carries the joins.
 	var ids []int64
 	if err := s.filteredVisits(ctx, f, false).Order("visits.visited_on DESC").Order("visits.id DESC").
 		Limit(f.PerPage).Offset((f.Page-1)*f.PerPage).Pluck("visits.id", &ids).Error; err != nil || len(ids) == 0 {
 		return page, err
 	}
-	err := s.visitListRows(ctx).Where("visits.id IN ?", ids).
+	err = s.visitListRows(ctx).Where("visits.id IN ?", ids).
 		Order("visits.visited_on DESC").Order("visits.id DESC").Find(&page.Items).Error
 	return page, err
 }
