@@ -141,25 +141,9 @@ func (s *Imports) Commit(ctx context.Context, actor Actor, p *dataio.Plan, runID
 		return ErrPlanHasErrors
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if s.db.Dialect == SQLite {
-			// The name_grams enterprise index takes its rows in random order; with it in
-			// cache a 100k-row import writes grams several times faster. Back afterwards:
-			// the write connection is shared.
-			var was int64
-			if err := tx.Raw("PRAGMA cache_size").Scan(&was).Error; err != nil {
-				return err
-			}
-			if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = %d", importCacheKiB)).Error; err != nil {
-				return err
-			}
-			defer tx.Exec(fmt.Sprintf("PRAGMA cache_size = %d", was))
-		}
 		return commitPlan(ctx, tx, s.db.Dialect, actor, p, runID)
 	})
 }
-
-// importCacheKiB is the SQLite page cache during a commit (negative: KiB).
-const importCacheKiB = -64 << 10
 
 func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dataio.Plan, runID int64) error {
 	now := tx.NowFunc()
