@@ -6,6 +6,7 @@
 #   DB=postgres://postgres:postgres@127.0.0.1:5432/zjtx_load?sslmode=disable scripts/load.sh
 #
 # Knobs (env): ENTERPRISES (200000), CLIENTS (32), DURATION (30s), REQUESTS (200000),
+# RATE (requests/s offered, open loop; unset: closed loop, each client sends as fast as answered),
 # PORT (18080), METRICS_PORT (19090), WARMUP (10s; 0 for none), MARKDOWN=1 for a Markdown table.
 # Bounded: the load client stops after DURATION or REQUESTS and only talks to loopback.
 set -euo pipefail
@@ -54,6 +55,7 @@ fi
 
 md=()
 [ "${MARKDOWN:-}" = 1 ] && md=(--markdown)
+[ -n "${RATE:-}" ] && md+=(--rate "$RATE")
 "$BIN/zjtx-load" --url "http://127.0.0.1:$PORT" --clients "$CLIENTS" --duration "$DURATION" \
   --requests "$REQUESTS" --enterprises "$ENTERPRISES" --pid "$pid" "${md[@]}" || status=$?
 

@@ -47,6 +47,11 @@ type Config struct {
 	Seed        uint64
 	PID         int    // server pid for VmHWM; 0: not reported
 	Only        string // comma-separated page names to run alone (e.g. "list"); empty: the whole mix
+	// Rate, when positive, offers this many requests per second (open loop) instead of
+	// each client sending its next request as soon as the last is answered. Latency is
+	// then timed from each request's scheduled start, so time spent waiting for a free
+	// client counts too (no coordinated omission).
+	Rate float64
 }
 
 // page is one kind of request in the mix.
@@ -78,6 +83,7 @@ type Report struct {
 	PeakRSSKB     int64 // VmHWM of the server, 0 if unknown
 	CurrentRSSKB  int64
 	Clients       int
+	Rate          float64 // offered requests/s (open loop), 0 for a closed loop
 	SkippedPages  []string
 	FirstFailures []string
 }
@@ -94,6 +100,7 @@ func main() {
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed of the request mix")
 	fs.IntVar(&cfg.PID, "pid", 0, "server process id: report its peak RSS (VmHWM)")
 	fs.StringVar(&cfg.Only, "only", "", "run only these pages of the mix, comma-separated (login,list,search,detail,dashboard,demand_board,specialist_home,portal_home,visit_submit)")
+	fs.Float64Var(&cfg.Rate, "rate", 0, "offer this many requests/s in all (open loop; latency from each request's scheduled start); 0: closed loop")
 	md := fs.Bool("markdown", false, "print the table as Markdown")
 	_ = fs.Parse(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -107,6 +114,38 @@ func main() {
 	if rep.Errors > 0 {
 		os.Exit(2)
 	}
+}
+
+// schedule sends the planned start time of each request, rate per second, until ctx
+// ends; nil when rate is 0 (closed loop). Planned times that no client was free to take
+// wait in the buffer, and their latency includes that wait.
+func schedule(ctx context.Context, rate float64, start time.Time) <-chan time.Time {
+	if rate <= 0 {
+		return nil
+	}
+	ch := make(chan time.Time, 100_000)
+	interval := time.Duration(float64(time.Second) / rate)
+	go func() {
+		defer close(ch)
+		for i := 0; ; i++ {
+			at := start.Add(time.Duration(i) * interval)
+			if d := time.Until(at); d > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(d):
+				}
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			select {
+			case ch <- at:
+			default: // the clients are 100,000 requests behind: the run is already lost
+			}
+		}
+	}()
+	return ch
 }
 
 // checkLoopback refuses any target that is not this machine's loopback.
@@ -204,6 +243,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	start := time.Now()
+	ticks := schedule(runCtx, cfg.Rate, start)
 	var wg sync.WaitGroup
 	for i, w := range workers {
 		statuses[i] = map[int]int{}
@@ -214,13 +254,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			// the server see clients vanish mid-request, which is not the load profiled.
 			w.ctx = ctx
 			for runCtx.Err() == nil && budget.Add(-1) >= 0 {
+				t0 := time.Now()
+				if ticks != nil {
+					var ok bool
+					if t0, ok = <-ticks; !ok {
+						break
+					}
+				}
 				k := w.rng.pick(total)
 				pi := 0
 				for k >= active[pi].weight {
 					k -= active[pi].weight
 					pi++
 				}
-				t0 := time.Now()
 				st, err := active[pi].do(w)
 				d := time.Since(t0)
 				if ctx.Err() != nil && err != nil {
@@ -242,7 +288,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 
-	rep := &Report{Elapsed: elapsed, Statuses: map[int]int{}, Clients: cfg.Clients, SkippedPages: skipped, FirstFailures: failures}
+	rep := &Report{Elapsed: elapsed, Statuses: map[int]int{}, Clients: cfg.Clients, Rate: cfg.Rate, SkippedPages: skipped, FirstFailures: failures}
 	byPage := make([][]time.Duration, len(active))
 	errs := make([]int, len(active))
 	for i, ss := range perWorker {
@@ -319,7 +365,11 @@ func (r *Report) Print(w io.Writer, md bool) {
 		}
 		fmt.Fprintf(w, "%-16s %9d %6d %44s %8.0f\n", "all", r.Total, r.Errors, "", r.Throughput)
 	}
-	fmt.Fprintf(w, "\n%d clients, %s, statuses %v\n", r.Clients, r.Elapsed.Round(time.Millisecond), r.Statuses)
+	mode := "closed loop"
+	if r.Rate > 0 {
+		mode = fmt.Sprintf("open loop at %.0f req/s offered", r.Rate)
+	}
+	fmt.Fprintf(w, "\n%d clients, %s, %s, statuses %v\n", r.Clients, mode, r.Elapsed.Round(time.Millisecond), r.Statuses)
 	if r.PeakRSSKB > 0 {
 		fmt.Fprintf(w, "server peak RSS (VmHWM) %.1f MB, current RSS %.1f MB\n", float64(r.PeakRSSKB)/1024, float64(r.CurrentRSSKB)/1024)
 	}

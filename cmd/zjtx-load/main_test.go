@@ -82,3 +82,24 @@ func TestLoopbackOnly(t *testing.T) {
 		}
 	}
 }
+
+// The open-loop schedule plans starts at exact 1/rate steps from the run's start, so
+// latency timed from them includes any wait for a free client.
+func TestScheduleOpenLoop(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := time.Now()
+	ticks := schedule(ctx, 1000, start)
+	for i := range 5 {
+		at := <-ticks
+		if want := start.Add(time.Duration(i) * time.Millisecond); !at.Equal(want) {
+			t.Fatalf("tick %d planned at %v, want %v", i, at.Sub(start), want.Sub(start))
+		}
+	}
+	cancel()
+	for range ticks { // the schedule closes once the run ends
+	}
+	if schedule(ctx, 0, start) != nil {
+		t.Error("rate 0 must mean a closed loop (no schedule)")
+	}
+}
