@@ -3,8 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -30,7 +28,7 @@ var (
 
 // insert writes enterprises, reads back the ids they received, then writes years and events.
 func (d *Data) insert(ctx context.Context, tx *gorm.DB, dialect store.Dialect, now time.Time) error {
-	err := insertRows(ctx, tx, dialect, "enterprises", enterpriseCols, len(d.Enterprises), func(i int, a []any) []any {
+	err := store.BulkInsert(ctx, tx, dialect, "enterprises", enterpriseCols, len(d.Enterprises), func(i int, a []any) []any {
 		e := &d.Enterprises[i]
 		e.CreatedAt, e.UpdatedAt = now, now
 		return append(a, string(e.USCC), e.Name, e.DistrictCode, e.Address, e.FoundedOn, string(e.IndustryGroup),
@@ -54,7 +52,7 @@ func (d *Data) insert(ctx context.Context, tx *gorm.DB, dialect store.Dialect, n
 		d.Events[i].EnterpriseID = d.Enterprises[d.Events[i].EnterpriseID-1].ID
 		d.Events[i].CreatedAt = now
 	}
-	err = insertRows(ctx, tx, dialect, "year_figures", yearCols, len(d.Years), func(i int, a []any) []any {
+	err = store.BulkInsert(ctx, tx, dialect, "year_figures", yearCols, len(d.Years), func(i int, a []any) []any {
 		y := &d.Years[i]
 		return append(a, y.EnterpriseID, y.Year, count(y.Employees), count(y.RDStaff), money(y.Revenue),
 			money(y.MainRevenue), money(y.OutputValue), money(y.RDExpense), money(y.NetProfit), money(y.TotalAssets),
@@ -63,7 +61,7 @@ func (d *Data) insert(ctx context.Context, tx *gorm.DB, dialect store.Dialect, n
 	if err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, dialect, "tier_events", eventCols, len(d.Events), func(i int, a []any) []any {
+	return store.BulkInsert(ctx, tx, dialect, "tier_events", eventCols, len(d.Events), func(i int, a []any) []any {
 		ev := &d.Events[i]
 		return append(a, ev.EnterpriseID, string(ev.Kind), string(ev.FromTier), string(ev.ToTier), ev.EffectiveOn,
 			ev.ValidUntil, ev.CertificateNo, ev.Batch, ev.Reason, ev.DecidedBy, ev.CreatedAt)
@@ -99,66 +97,6 @@ func (d *Data) readIDs(tx *gorm.DB) error {
 	return nil
 }
 
-// insertRows inserts n rows in batches that keep SQLite under 32,766 bound parameters.
-// row appends row i's values to args and returns it.
-func insertRows(ctx context.Context, tx *gorm.DB, dialect store.Dialect, table string, cols []string, n int, row func(i int, args []any) []any) error {
-	if n == 0 {
-		return nil
-	}
-	per := min(1000, 32000/len(cols), n)
-	pool := tx.Statement.ConnPool
-	full, err := pool.PrepareContext(ctx, insertSQL(dialect, table, cols, per))
-	if err != nil {
-		return fmt.Errorf("insert %s: %w", table, err)
-	}
-	defer full.Close()
-	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		args = args[:0]
-		for i := start; i < end; i++ {
-			args = row(i, args)
-		}
-		if end-start == per {
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = pool.ExecContext(ctx, insertSQL(dialect, table, cols, end-start), args...)
-		}
-		if err != nil {
-			return fmt.Errorf("insert %s: %w", table, err)
-		}
-	}
-	return nil
-}
-
-// insertSQL is INSERT INTO table (cols) VALUES (…), … for rows rows, with the dialect's placeholders.
-func insertSQL(dialect store.Dialect, table string, cols []string, rows int) string {
-	var b strings.Builder
-	b.Grow(len(table) + 20*len(cols) + rows*len(cols)*7)
-	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-	p := 0
-	for r := range rows {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := range cols {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			p++
-			if dialect == store.Postgres {
-				b.WriteString("$" + strconv.Itoa(p))
-			} else {
-				b.WriteByte('?')
-			}
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
-}
-
-// money and count turn optional figures into driver values (NULL when absent).
 func money(m *domain.Money) any {
 	if m == nil {
 		return nil
@@ -185,7 +123,7 @@ func (d *Data) insertGrams(ctx context.Context, tx *gorm.DB, dialect store.Diale
 			grams = append(grams, gram{g, e.Name, e.ID})
 		}
 	}
-	return insertRows(ctx, tx, dialect, "name_grams", []string{"gram", "name", "enterprise_id"}, len(grams), func(i int, a []any) []any {
+	return store.BulkInsert(ctx, tx, dialect, "name_grams", []string{"gram", "name", "enterprise_id"}, len(grams), func(i int, a []any) []any {
 		return append(a, grams[i].g, grams[i].name, grams[i].id)
 	})
 }

@@ -65,7 +65,7 @@ func insertListing(ctx context.Context, tx *gorm.DB, dialect store.Dialect, d *D
 	for _, p := range ps {
 		events = append(events, p.events...)
 	}
-	err := insertRows(ctx, tx, dialect, "listing_pipelines", pipelineCols, len(ps), func(i int, a []any) []any {
+	err := store.BulkInsert(ctx, tx, dialect, "listing_pipelines", pipelineCols, len(ps), func(i int, a []any) []any {
 		p := &ps[i].p
 		return append(a, p.EnterpriseID, string(p.Stage), p.StageSince, string(p.TargetBoard), string(p.MarketBoard), p.Sponsor,
 			p.LawFirm, p.Auditor, p.PlannedFilingOn, p.Notes, p.PoolEnteredOn, p.AuditedYears, string(p.CompanyForm),
@@ -74,7 +74,7 @@ func insertListing(ctx context.Context, tx *gorm.DB, dialect store.Dialect, d *D
 	if err != nil {
 		return err
 	}
-	err = insertRows(ctx, tx, dialect, "listing_events", listingEventCols, len(events), func(i int, a []any) []any {
+	err = store.BulkInsert(ctx, tx, dialect, "listing_events", listingEventCols, len(events), func(i int, a []any) []any {
 		ev := &events[i]
 		return append(a, ev.EnterpriseID, string(ev.Kind), string(ev.FromStage), string(ev.ToStage), string(ev.Board), ev.OnDate,
 			ev.Reason, ev.MovedBy, now)
@@ -212,7 +212,7 @@ func insertActivities(ctx context.Context, tx *gorm.DB, dialect store.Dialect, r
 			parts = append(parts, draw(15+rng.IntN(30)))
 		}
 	}
-	err := insertRows(ctx, tx, dialect, "listing_activities", activityCols, len(acts), func(i int, a []any) []any {
+	err := store.BulkInsert(ctx, tx, dialect, "listing_activities", activityCols, len(acts), func(i int, a []any) []any {
 		x := &acts[i]
 		return append(a, string(x.Kind), x.Title, x.HeldOn, x.Chain, x.Venue, x.Investors, x.Notes, "市经济信息化委", now)
 	})
@@ -237,7 +237,7 @@ func insertActivities(ctx context.Context, tx *gorm.DB, dialect store.Dialect, r
 			pairs = append(pairs, pair{ids[x.Title], e})
 		}
 	}
-	return insertRows(ctx, tx, dialect, "listing_participants", []string{"activity_id", "enterprise_id"}, len(pairs), func(i int, a []any) []any {
+	return store.BulkInsert(ctx, tx, dialect, "listing_participants", []string{"activity_id", "enterprise_id"}, len(pairs), func(i int, a []any) []any {
 		return append(a, pairs[i].a, pairs[i].e)
 	})
 }

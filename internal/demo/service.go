@@ -81,7 +81,7 @@ func insertService(ctx context.Context, tx *gorm.DB, dialect store.Dialect, d *D
 		}
 	}
 	// An empty hash matches no password: these accounts cannot log in until one is set.
-	err := insertRows(ctx, tx, dialect, "users", userCols, len(specs), func(i int, a []any) []any {
+	err := store.BulkInsert(ctx, tx, dialect, "users", userCols, len(specs), func(i int, a []any) []any {
 		s := specs[i]
 		return append(a, s.username, s.name, "", string(domain.RoleSpecialist), s.district, "021-5"+fmt.Sprintf("%07d", i), false, false, 1, now, now)
 	})
@@ -121,7 +121,7 @@ func insertService(ctx context.Context, tx *gorm.DB, dialect store.Dialect, d *D
 			asgs = append(asgs, asg{d.Enterprises[i].ID, s.id, now.AddDate(0, 0, -400-rng.IntN(300))})
 		}
 	}
-	err = insertRows(ctx, tx, dialect, "assignments", assignmentCols, len(asgs), func(i int, a []any) []any {
+	err = store.BulkInsert(ctx, tx, dialect, "assignments", assignmentCols, len(asgs), func(i int, a []any) []any {
 		return append(a, asgs[i].ent, asgs[i].spec, asgs[i].at, "", "演示数据")
 	})
 	if err != nil {
@@ -140,7 +140,7 @@ func insertService(ctx context.Context, tx *gorm.DB, dialect store.Dialect, d *D
 		}
 	}
 	themes := []string{"融资对接", "政策宣讲", "人才服务", "知识产权", "上市辅导", "出海服务"}
-	err = insertRows(ctx, tx, dialect, "service_days", dayCols, len(days), func(i int, a []any) []any {
+	err = store.BulkInsert(ctx, tx, dialect, "service_days", dayCols, len(days), func(i int, a []any) []any {
 		dd := days[i]
 		return append(a, dd.on, dd.district, domain.DistrictName(dd.district)+"企业服务中心", "专精特新专属服务日·"+themes[i%len(themes)], "演示数据", now)
 	})
@@ -186,7 +186,7 @@ func insertService(ctx context.Context, tx *gorm.DB, dialect store.Dialect, d *D
 			visits = append(visits, v)
 		}
 	}
-	err = insertRows(ctx, tx, dialect, "visits", visitCols, len(visits), func(i int, a []any) []any {
+	err = store.BulkInsert(ctx, tx, dialect, "visits", visitCols, len(visits), func(i int, a []any) []any {
 		v := visits[i]
 		var spec, dayID any
 		if v.spec != 0 {
@@ -236,7 +236,7 @@ func insertService(ctx context.Context, tx *gorm.DB, dialect store.Dialect, d *D
 		}
 		demands = append(demands, dm)
 	}
-	return insertRows(ctx, tx, dialect, "demands", demandCols, len(demands), func(i int, a []any) []any {
+	return store.BulkInsert(ctx, tx, dialect, "demands", demandCols, len(demands), func(i int, a []any) []any {
 		dm := demands[i]
 		v := visits[dm.v]
 		e := &d.Enterprises[v.pos]

@@ -19,11 +19,15 @@ import (
 // maxParams keeps a statement under SQLite's 32766 bound parameters (PostgreSQL allows 65535).
 const maxParams = 32000
 
-// bulkInsert inserts n rows with multi-row INSERTs of up to 1000 rows, keeping under maxParams.
-func bulkInsert(ctx context.Context, tx *gorm.DB, d Dialect, table string, cols []string, n int, row func(i int, a []any) []any) error {
+// BulkInsert inserts n rows into table with multi-row INSERTs of up to 1000 rows through
+// one prepared statement, keeping under maxParams; row appends row i's values to a and
+// returns it. For the import and the demo fill, inside a DB.Tx: the rows skip gorm, so the
+// table is marked written for the memoized reads here.
+func BulkInsert(ctx context.Context, tx *gorm.DB, d Dialect, table string, cols []string, n int, row func(i int, a []any) []any) error {
 	if n == 0 {
 		return nil
 	}
+	touch(tx, table)
 	per := min(1000, maxParams/len(cols), n)
 	pool := tx.Statement.ConnPool
 	full, err := pool.PrepareContext(ctx, multiInsertSQL(d, table, cols, per))
@@ -208,7 +212,7 @@ func insertNameGrams(ctx context.Context, tx *gorm.DB, d Dialect, owners []gramO
 			}
 			return cmp.Compare(a.owner, b.owner)
 		})
-		err := bulkInsert(ctx, tx, d, tGrams, []string{"gram", "name", "enterprise_id"}, len(rows), func(i int, a []any) []any {
+		err := BulkInsert(ctx, tx, d, tGrams, []string{"gram", "name", "enterprise_id"}, len(rows), func(i int, a []any) []any {
 			o := chunk[rows[i].owner]
 			return append(a, rows[i].text(), o.name, o.id)
 		})

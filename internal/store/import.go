@@ -146,6 +146,7 @@ func (s *Imports) Commit(ctx context.Context, actor Actor, p *dataio.Plan, runID
 }
 
 func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dataio.Plan, runID int64) error {
+	touch(tx, tEnterprises, tYears, tGrams) // prepared updates below bypass gorm's write callbacks
 	now := tx.NowFunc()
 	c := p.Counts
 	if runID != 0 {
@@ -167,7 +168,7 @@ func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dat
 		}
 	}
 	// New enterprises: multi-row inserts, then their ids by code.
-	err := bulkInsert(ctx, tx, d, tEnterprises, importEntCols, len(news), func(i int, a []any) []any {
+	err := BulkInsert(ctx, tx, d, tEnterprises, importEntCols, len(news), func(i int, a []any) []any {
 		e := &news[i].Enterprise
 		e.Tier, e.Version, e.CreatedAt, e.UpdatedAt = domain.TierBase, 1, now, now
 		return append(a, string(e.USCC), e.Name, e.DistrictCode, e.Address, e.FoundedOn, string(e.IndustryGroup),
@@ -218,7 +219,7 @@ func commitPlan(ctx context.Context, tx *gorm.DB, d Dialect, actor Actor, p *dat
 	if actor.UserID != 0 {
 		actorID = actor.UserID
 	}
-	return bulkInsert(ctx, tx, d, tAudit, importAuditCols, len(p.Ents), func(i int, a []any) []any {
+	return BulkInsert(ctx, tx, d, tAudit, importAuditCols, len(p.Ents), func(i int, a []any) []any {
 		e := p.Ents[i]
 		action, sum := "update", "导入更新（"+p.FileName+"）："+strings.Join(e.Changed, "、")
 		if e.New {
@@ -317,7 +318,7 @@ func writeYears(ctx context.Context, tx *gorm.DB, d Dialect, ents []*dataio.EntP
 			}
 		}
 	}
-	return bulkInsert(ctx, tx, d, tYears, importYearCols, len(newYears), func(i int, a []any) []any {
+	return BulkInsert(ctx, tx, d, tYears, importYearCols, len(newYears), func(i int, a []any) []any {
 		y := &newYears[i]
 		return append(a, y.EnterpriseID, y.Year, y.Employees, y.RDStaff, y.Revenue, y.MainRevenue, y.OutputValue,
 			y.RDExpense, y.NetProfit, y.TotalAssets, y.TotalLiabilities, y.EquityFinancing, 1)

@@ -99,8 +99,23 @@ type touchedKey struct{}
 
 // touched collects the tables a transaction wrote, to bump them again after commit.
 type touched struct {
+	memo   *memo
 	mu     sync.Mutex
 	tables map[string]struct{}
+}
+
+// touch records writes that bypass gorm's callbacks (bulk inserts and prepared
+// statements on the connection) inside a DB.Tx, so memoized reads of those tables are
+// dropped now and again after the commit.
+func touch(tx *gorm.DB, tables ...string) {
+	t, ok := tx.Statement.Context.Value(touchedKey{}).(*touched)
+	if !ok {
+		return
+	}
+	for _, table := range tables {
+		t.memo.bump(table)
+		t.add(table)
+	}
 }
 
 func (t *touched) add(table string) {
@@ -145,7 +160,7 @@ func (c *memo) registerCountInvalidation(g *gorm.DB) error {
 
 // withTouched returns ctx collecting written tables, and the function to call after commit.
 func (c *memo) withTouched(ctx context.Context) (context.Context, func()) {
-	t := &touched{tables: map[string]struct{}{}}
+	t := &touched{memo: c, tables: map[string]struct{}{}}
 	return context.WithValue(ctx, touchedKey{}, t), func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
