@@ -116,7 +116,7 @@ func (s *Server) showListingFunnel(c echo.Context) error {
 		return err
 	}
 	if c.Request().Header.Get("HX-Request") == "true" {
-		return render(c, http.StatusOK, listing.Funnel(f))
+		return render(c, http.StatusOK, listing.Funnel(f, vf))
 	}
 	return render(c, http.StatusOK, listing.FunnelPage(listing.FunnelPageView{Meta: s.meta(c, "上市培育漏斗", "listing", crumbListing), Filter: vf, Funnel: f}))
 }

@@ -1183,7 +1183,7 @@ func Page(v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = listing.Funnel(d.Funnel).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = listing.Funnel(d.Funnel, listing.Filter{District: d.District}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

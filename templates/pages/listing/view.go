@@ -53,6 +53,12 @@ func (f Filter) URL(base string, page int) string {
 	return base + "?" + v.Encode()
 }
 
+// StageURL is the table of the enterprises now at stage, under this filter.
+func (f Filter) StageURL(stage domain.ListingStage) string {
+	f.Stage, f.Flagged = string(stage), false
+	return f.URL("/listing/table", 1)
+}
+
 // BoardURL is the board with this filter (stage and flag do not apply to columns).
 func (f Filter) BoardURL() string {
 	g := Filter{District: f.District, Tier: f.Tier, Board: f.Board}
