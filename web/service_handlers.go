@@ -517,17 +517,16 @@ func (s *Server) servicePanel(c echo.Context, e domain.Enterprise) (service.Ente
 		p.Form = f
 	}
 	svc := s.svc()
-	cur, err := svc.Current(ctx, e.ID)
-	switch {
-	case err == nil:
-		a := assignmentView(cur)
-		p.Current = &a
-	case !errors.Is(err, store.ErrNotFound):
-		return p, err
-	}
 	history, err := svc.AssignmentHistory(ctx, e.ID)
 	if err != nil {
 		return p, err
+	}
+	for _, a := range history { // the open assignment is in the history: no second query
+		if a.EndedAt == nil {
+			v := assignmentView(a)
+			p.Current = &v
+			break
+		}
 	}
 	visits, err := svc.VisitsFor(ctx, e.ID, 30)
 	if err != nil {
