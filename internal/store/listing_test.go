@@ -235,6 +235,18 @@ func TestListingFunnelMatchesCounts(t *testing.T) {
 				t.Errorf("funnel = %+v", fn)
 			}
 		}
+		// The funnel is memoized: a move must show in the next one at once.
+		before, _ := s.Funnel(ctx, store.ListingFilter{Scope: all}, asOf)
+		e := newEnterprise(usccFor(t, len(paths)), "漏斗企业新增", "310115")
+		if err := es.Create(ctx, store.System, e); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Move(ctx, store.System, all, store.MoveRequest{EnterpriseID: e.ID, To: domain.StageCandidate, On: asOf, Reason: "测试"}); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := s.Funnel(ctx, store.ListingFilter{Scope: all}, asOf); after.InPipeline != before.InPipeline+1 {
+			t.Errorf("after a move: %d in the pipeline, want %d", after.InPipeline, before.InPipeline+1)
+		}
 	})
 }
 
