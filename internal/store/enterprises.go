@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -128,7 +129,7 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 	if ok, err := s.listByGrams(ctx, f, &page); ok || err != nil {
 		return page, err
 	}
-	total, err := memoized(s.db.memo, memoKey("enterprises", f.countable()), enterpriseCountTables, func() (n int64, err error) {
+	total, err := memoized(s.db.memo, memoKey("enterprises", f.countable()), f.countTables(), func() (n int64, err error) {
 		err = s.filtered(ctx, f).Count(&n).Error
 		return n, err
 	})
@@ -159,6 +160,15 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 // enterpriseCountTables are what an enterprise list total reads: the rows, the name
 // index, and the assignments a specialist's scope joins.
 var enterpriseCountTables = []string{tEnterprises, tGrams, tAssignments}
+
+// countTables is what f's total reads: enterpriseCountTables, and for a dashboard
+// drill-down the tier history and visits its subqueries read.
+func (f EnterpriseFilter) countTables() []string {
+	if f.Drill.IsZero() {
+		return enterpriseCountTables
+	}
+	return append(slices.Clone(enterpriseCountTables), tTierEvents, tVisits)
+}
 
 // countable is f without what does not change the total (page, order).
 func (f EnterpriseFilter) countable() EnterpriseFilter {

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"zjtx/internal/domain"
 	"zjtx/internal/store"
 	"zjtx/internal/store/storetest"
 )
@@ -100,6 +101,31 @@ func TestListTotalsFollowImports(t *testing.T) {
 		}
 		if n := total(); n != 40 {
 			t.Fatalf("after importing 40: total %d", n)
+		}
+	})
+}
+
+// A dashboard drill-down total reads visits: a new visit must show in it at once.
+func TestDrillTotalsFollowVisits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newServiceFixture(t, db)
+		since := domain.MustDate("2026-06-01")
+		total := func() int64 {
+			t.Helper()
+			p, err := store.NewEnterprises(db).List(ctx, store.EnterpriseFilter{Scope: all, Drill: store.EnterpriseDrill{VisitedFrom: since}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Total
+		}
+		before := total()
+		v := domain.Visit{EnterpriseID: f.ent.ID, VisitedOn: domain.MustDate("2026-06-30"), Kind: domain.VisitPhone, Summary: "电话回访"}
+		if err := f.svc.CreateVisit(ctx, store.System, all, &v, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := total(); n != before+1 {
+			t.Fatalf("visited since %s: %d after a first visit, want %d", since, n, before+1)
 		}
 	})
 }
