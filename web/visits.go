@@ -1,11 +1,9 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,22 +16,6 @@ import (
 // 走访记录: the visit list under the user's row scope (a district officer sees their
 // district's enterprises, a specialist their own), filtered, paged and exported; the
 // dashboard's visit figures link here.
-
-// parseQuarter reads "2026Q2" as its first and last day.
-func parseQuarter(s string) (from, to domain.Date, ok bool) {
-	y, q, found := strings.Cut(strings.ToUpper(s), "Q")
-	year, yerr := strconv.Atoi(y)
-	n, qerr := strconv.Atoi(q)
-	if !found || yerr != nil || qerr != nil || year < 2000 || year > 2100 || n < 1 || n > 4 {
-		return from, to, false
-	}
-	from = domain.NewDate(year, time.Month(3*n-2), 1)
-	return from, domain.NewDate(year, time.Month(3*n+1), 1).AddDays(-1), true
-}
-
-func quarterOf(d domain.Date) string {
-	return fmt.Sprintf("%dQ%d", d.Year(), (int(d.Time().Month())-1)/3+1)
-}
 
 // visitQuery reads the visit list's filters; malformed values are dropped with a note.
 func (s *Server) visitQuery(c echo.Context) (service.VisitsQuery, store.VisitFilter, []string) {
@@ -73,9 +55,9 @@ func (s *Server) visitQuery(c echo.Context) (service.VisitsQuery, store.VisitFil
 		}
 		return d
 	}
-	if from, to, ok := parseQuarter(q.Get("quarter")); ok {
-		vq.Quarter, f.From, f.To = quarterOf(from), from, to
-		vq.From, vq.To = from.String(), to.String()
+	if from, ok := domain.ParseQuarter(q.Get("quarter")); ok {
+		vq.Quarter, f.From, f.To = domain.QuarterLabel(from), from, domain.QuarterEnd(from)
+		vq.From, vq.To = f.From.String(), f.To.String()
 	} else {
 		if f.From = date("from", "起始日期"); !f.From.IsZero() {
 			vq.From = f.From.String()
@@ -85,8 +67,8 @@ func (s *Server) visitQuery(c echo.Context) (service.VisitsQuery, store.VisitFil
 		}
 		// No dates and no enterprise: this quarter, rather than sorting every visit on record.
 		if q.Get("from") == "" && q.Get("to") == "" && f.EnterpriseID == 0 {
-			vq.Quarter = quarterOf(s.today())
-			f.From, f.To, _ = parseQuarter(vq.Quarter)
+			today := s.today()
+			vq.Quarter, f.From, f.To = domain.QuarterLabel(today), domain.QuarterStart(today), domain.QuarterEnd(today)
 			vq.From, vq.To = f.From.String(), f.To.String()
 		}
 	}
@@ -129,7 +111,7 @@ func (s *Server) listVisits(c echo.Context) error {
 		v.EnterpriseName = e.Name
 	}
 	for d, i := domain.QuarterStart(s.today()), 0; i < 8; d, i = domain.QuarterStart(d.AddDays(-1)), i+1 {
-		v.Quarters = append(v.Quarters, quarterOf(d))
+		v.Quarters = append(v.Quarters, domain.QuarterLabel(d))
 	}
 	return render(c, http.StatusOK, service.VisitsPage(v))
 }

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -301,6 +303,28 @@ func Overdue(status DemandStatus, due, today Date) bool {
 func QuarterStart(d Date) Date {
 	m := (int(d.Time().Month())-1)/3*3 + 1
 	return NewDate(d.Year(), time.Month(m), 1)
+}
+
+// QuarterEnd is the last day of d's calendar quarter.
+func QuarterEnd(d Date) Date {
+	s := QuarterStart(d)
+	return NewDate(s.Year(), s.Time().Month()+3, 1).AddDays(-1)
+}
+
+// QuarterLabel names d's quarter as the visit list's filter spells it: "2026Q2".
+func QuarterLabel(d Date) string {
+	return fmt.Sprintf("%dQ%d", d.Year(), (int(d.Time().Month())-1)/3+1)
+}
+
+// ParseQuarter reads a QuarterLabel ("2026Q2", case-insensitive) as its first day.
+func ParseQuarter(s string) (Date, bool) {
+	y, q, found := strings.Cut(strings.ToUpper(strings.TrimSpace(s)), "Q")
+	year, yerr := strconv.Atoi(y)
+	n, qerr := strconv.Atoi(q)
+	if !found || yerr != nil || qerr != nil || year < 2000 || year > 2100 || n < 1 || n > 4 {
+		return Date{}, false
+	}
+	return NewDate(year, time.Month(3*n-2), 1), true
 }
 
 // DefaultStaleDays is the "not visited in N days" threshold.

@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDemandTransitions(t *testing.T) {
 	all := append([]DemandStatus{}, DemandStatuses...)
@@ -101,5 +104,27 @@ func TestOverdueAndQuarter(t *testing.T) {
 	}
 	if !NeedsSpecialist(TierSpecialized) || !NeedsSpecialist(TierLittleGiant) || NeedsSpecialist(TierInnovative) {
 		t.Error("NeedsSpecialist wrong")
+	}
+}
+
+func TestQuarters(t *testing.T) {
+	for _, c := range []struct{ day, start, end, label string }{
+		{"2026-01-01", "2026-01-01", "2026-03-31", "2026Q1"},
+		{"2026-05-17", "2026-04-01", "2026-06-30", "2026Q2"},
+		{"2024-08-31", "2024-07-01", "2024-09-30", "2024Q3"},
+		{"2026-12-31", "2026-10-01", "2026-12-31", "2026Q4"},
+	} {
+		d := MustDate(c.day)
+		if s, e, l := QuarterStart(d), QuarterEnd(d), QuarterLabel(d); s.String() != c.start || e.String() != c.end || l != c.label {
+			t.Errorf("%s: %s..%s %s, want %s..%s %s", c.day, s, e, l, c.start, c.end, c.label)
+		}
+		if from, ok := ParseQuarter(strings.ToLower(c.label)); !ok || from.String() != c.start {
+			t.Errorf("ParseQuarter(%q) = %s, %v", c.label, from, ok)
+		}
+	}
+	for _, bad := range []string{"", "2026", "2026Q5", "2026Q0", "Q2", "1999Q1", "2026-Q2x"} {
+		if _, ok := ParseQuarter(bad); ok {
+			t.Errorf("ParseQuarter(%q) accepted", bad)
+		}
 	}
 }
