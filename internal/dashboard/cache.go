@@ -16,8 +16,17 @@ const TTL = 60 * time.Second
 // MinRefresh is the least time between two computations of one scope when writes keep
 // invalidating it. A city computation is about 1.8 s of CPU at 200k enterprises; under
 // a steady stream of visits, recomputing after every write would keep a core busy.
-// So a write shows on the dashboard within MinRefresh plus one computation.
+// So a write shows on the dashboard within MinRefresh plus one computation — longer for a
+// scope whose computation is slow (see refreshCost), never longer than TTL.
 const MinRefresh = 10 * time.Second
+
+// refreshCost bounds what one scope may cost under a steady stream of writes: it is not
+// recomputed again until refreshCost times its last computation's (wall) time has passed,
+// i.e. it keeps at most 1/refreshCost of a core busy. At 200k enterprises the city takes
+// ~1.8 s, so it refreshes every ~36 s instead of every 10 s (the 10 s cadence cost ~8 % of
+// the server's CPU under the load mix); a small registry still refreshes every MinRefresh.
+// Wall time grows when the machine is busy, so a loaded server backs off further.
+const refreshCost = 20
 
 // Cache keeps computed dashboards per scope (district, "" for the city) and day.
 // A fresh entry is served as is; a stale one is served while one goroutine recomputes
@@ -45,7 +54,8 @@ type entry struct {
 	data    *Data
 	err     error
 	at      time.Time
-	gen     uint64 // Cache.gen when the computation behind data started
+	took    time.Duration // wall time of the computation behind data
+	gen     uint64        // Cache.gen when the computation behind data started
 	running bool
 }
 
@@ -72,7 +82,7 @@ func (c *Cache) Get(ctx context.Context, district string, today domain.Date) (*D
 		c.refresh(context.WithoutCancel(ctx), k, e, gen)
 	} else {
 		age := c.now().Sub(e.at)
-		if !e.running && e.data != nil && (e.gen != c.gen && age >= c.minRefresh || age > c.ttl) {
+		if !e.running && e.data != nil && (e.gen != c.gen && age >= c.refreshAfter(e) || age > c.ttl) {
 			e.running = true
 			go c.refresh(context.WithoutCancel(ctx), k, e, c.gen)
 		}
@@ -96,12 +106,14 @@ func (c *Cache) Get(ctx context.Context, district string, today domain.Date) (*D
 // refresh computes e; gen is the generation it started under, so a write committed while
 // it ran (Invalidate bumps the generation) leaves the result stale for the next viewer.
 func (c *Cache) refresh(ctx context.Context, k cacheKey, e *entry, gen uint64) {
+	start := time.Now()
 	d, err := Compute(ctx, c.db, k.district, k.day)
+	took := time.Since(start)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.running = false
 	if err == nil {
-		e.data, e.at, e.gen, e.err = d, c.now(), gen, nil
+		e.data, e.at, e.took, e.gen, e.err = d, c.now(), took, gen, nil
 	} else if e.data == nil {
 		e.err = err
 	}
@@ -110,6 +122,12 @@ func (c *Cache) refresh(ctx context.Context, k cacheKey, e *entry, gen uint64) {
 	default:
 		close(e.ready)
 	}
+}
+
+// refreshAfter is how old e must be before a write makes it recompute: minRefresh, or
+// refreshCost times its last computation if that is longer, but never beyond the TTL.
+func (c *Cache) refreshAfter(e *entry) time.Duration {
+	return min(max(c.minRefresh, refreshCost*e.took), c.ttl)
 }
 
 // dropOldDays forgets entries of earlier days (called with mu held).
