@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -20,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,10 +105,25 @@ func main() {
 	fs.StringVar(&cfg.Only, "only", "", "run only these pages of the mix, comma-separated (login,list,search,detail,dashboard,demand_board,specialist_home,portal_home,visit_submit)")
 	fs.Float64Var(&cfg.Rate, "rate", 0, "offer this many requests/s in all (open loop; latency from each request's scheduled start); 0: closed loop")
 	md := fs.Bool("markdown", false, "print the table as Markdown")
+	cpuProfile := fs.String("cpuprofile", "", "write this client's CPU profile to the file (the client shares the machine with the server)")
 	_ = fs.Parse(os.Args[1:])
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400) // fewer collections: every CPU ms the client spends, the server lacks
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "zjtx-load:", err)
+			os.Exit(1)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	rep, err := Run(ctx, cfg)
+	stop()
+	pprof.StopCPUProfile() // before os.Exit, which skips deferred calls
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "zjtx-load:", err)
 		os.Exit(1)
@@ -425,7 +443,8 @@ type worker struct {
 	rng     *rng
 	clients map[string]*http.Client
 	csrf    map[string]string
-	visitTo []string // the specialist's enterprise ids, from the visit form
+	visitTo []string     // the specialist's enterprise ids, from the visit form
+	body    bytes.Buffer // the last response's body (see do)
 }
 
 func newWorker(cfg Config, tr *http.Transport, n int) (*worker, error) {
@@ -493,8 +512,11 @@ func (w *worker) do(c *http.Client, method, path string, form url.Values) (int, 
 		return 0, nil, err
 	}
 	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	return res.StatusCode, b, err
+	// One buffer per worker, reused: the client shares the two cores with the server, so
+	// its allocations (and GC) come out of the server's budget. Callers copy what they keep.
+	w.body.Reset()
+	_, err = w.body.ReadFrom(res.Body)
+	return res.StatusCode, w.body.Bytes(), err
 }
 
 func (w *worker) get(acct, path string) (int, error) {
