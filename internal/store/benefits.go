@@ -39,8 +39,13 @@ func (e *GrantInvalid) Error() string { return "invalid grant" }
 // Parameters returns the default benefit parameters with every override applied; they are
 // re-read only when a newer override exists, so several instances stay in step.
 func (s *Benefits) Parameters(ctx context.Context) (*benefits.ParamSet, error) {
-	var v int64
-	if err := s.db.R.WithContext(ctx).Table(tBenefitOverrides).Select("COALESCE(MAX(id), 0)").Scan(&v).Error; err != nil {
+	// The newest override's id, memoized: every enterprise page asks it.
+	v, err := memoized(s.db.memo, "benefit-overrides-version", []string{tBenefitOverrides}, func() (int64, error) {
+		var v int64
+		err := s.db.R.WithContext(ctx).Table(tBenefitOverrides).Select("COALESCE(MAX(id), 0)").Scan(&v).Error
+		return v, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

@@ -116,11 +116,14 @@ func (s *Decisions) Overrides(ctx context.Context) ([]ParameterOverride, error) 
 	return os, err
 }
 
-// OverridesVersion is the newest override's id, 0 when there are none.
+// OverridesVersion is the newest override's id, 0 when there are none. Every assessment
+// asks it; it is memoized (an override written here is seen at once).
 func (s *Decisions) OverridesVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.db.R.WithContext(ctx).Table(tOverrides).Select("COALESCE(MAX(id), 0)").Scan(&v).Error
-	return v, err
+	return memoized(s.db.memo, "overrides-version", []string{tOverrides}, func() (int64, error) {
+		var v int64
+		err := s.db.R.WithContext(ctx).Table(tOverrides).Select("COALESCE(MAX(id), 0)").Scan(&v).Error
+		return v, err
+	})
 }
 
 // AddOverride records an override and audits it.
