@@ -53,16 +53,19 @@ func (s *Server) benefitYears() []int {
 }
 
 // enterpriseBenefits matches every benefit for one loaded enterprise, explained.
-func (s *Server) enterpriseBenefits(c echo.Context, r tiers.Record, events []domain.TierEvent, full bool) (bpages.SectionView, error) {
+// hasGrants false skips reading grants the caller knows there are none of.
+func (s *Server) enterpriseBenefits(c echo.Context, r tiers.Record, events []domain.TierEvent, full, hasGrants bool) (bpages.SectionView, error) {
 	ctx := c.Request().Context()
 	year := s.benefitYear(c.QueryParam("benefit_year"))
 	ps, err := s.benefits().Parameters(ctx)
 	if err != nil {
 		return bpages.SectionView{}, err
 	}
-	grants, err := s.benefits().Grants(ctx, r.Enterprise.ID)
-	if err != nil {
-		return bpages.SectionView{}, err
+	var grants []rules.Grant
+	if hasGrants {
+		if grants, err = s.benefits().Grants(ctx, r.Enterprise.ID); err != nil {
+			return bpages.SectionView{}, err
+		}
 	}
 	asOf := rules.EvalDate(year, s.today())
 	snap := ps.At(asOf)
@@ -107,7 +110,7 @@ func (s *Server) renderEnterpriseBenefits(c echo.Context, status int, f bpages.G
 	if err != nil {
 		return err
 	}
-	sec, err := s.enterpriseBenefits(c, a.Record, events, true)
+	sec, err := s.enterpriseBenefits(c, a.Record, events, true, true)
 	if err != nil {
 		return err
 	}

@@ -90,27 +90,31 @@ func (s *Server) showEnterprise(c echo.Context) error {
 func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enterprises.EligibilityView) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
-	a, err := s.tiers.Assess(ctx, scope(c), id, s.today(), false)
+	// One read brings the record, the tier history and which other histories hold rows;
+	// the empty ones (most enterprises have no decisions, audit rows or pipeline) are not read.
+	a, err := s.tiers.AssessPage(ctx, scope(c), id, s.today())
 	if err != nil {
 		return err
 	}
-	e, years := a.Record.Enterprise, a.Record.Years
-	events, err := s.enterprises.TierEvents(ctx, id)
-	if err != nil {
-		return err
-	}
-	history, _, err := s.audit.List(ctx, store.AuditFilter{EnterpriseID: id, PerPage: 20})
-	if err != nil {
-		return err
+	e, years, events := a.Record.Enterprise, a.Record.Years, a.TierEvents
+	var history []store.AuditEntry
+	if a.Has.Audit {
+		if history, err = s.audit.Recent(ctx, id, 20); err != nil {
+			return err
+		}
 	}
 	ev.Verdict, ev.Next = a.Verdict, e.Tier.Next()
-	if ev.Decisions, err = s.decisions.ForEnterprise(ctx, id); err != nil {
-		return err
+	if a.Has.Decisions {
+		if ev.Decisions, err = s.decisions.ForEnterprise(ctx, id); err != nil {
+			return err
+		}
 	}
-	if apps, err := s.decisions.ApplicationsFor(ctx, id); err != nil {
-		return err
-	} else if len(apps) > 0 && apps[0].Status.Open() {
-		ev.Open = &apps[0]
+	if a.Has.Applications {
+		if apps, err := s.decisions.ApplicationsFor(ctx, id); err != nil {
+			return err
+		} else if len(apps) > 0 && apps[0].Status.Open() {
+			ev.Open = &apps[0]
+		}
 	}
 	ev.Can = tierActions(u, e, ev.Open)
 	if ev.Errors == nil {
@@ -127,10 +131,10 @@ func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enter
 	if v.Service, err = s.servicePanel(c, e); err != nil {
 		return err
 	}
-	if v.Listing, err = s.listingSection(ctx, u, e, years, recordedFacts(a.Record.Facts)); err != nil {
+	if v.Listing, err = s.listingSection(ctx, u, e, years, recordedFacts(a.Record.Facts), listingHas(a.Has)); err != nil {
 		return err
 	}
-	if v.Benefits, err = s.enterpriseBenefits(c, a.Record, events, false); err != nil {
+	if v.Benefits, err = s.enterpriseBenefits(c, a.Record, events, false, a.Has.Grants); err != nil {
 		return err
 	}
 	if chk, err := domain.ParseUSCC(string(e.USCC)); err == nil {

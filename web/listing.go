@@ -123,27 +123,47 @@ func (s *Server) showListingFunnel(c echo.Context) error {
 
 // listingSection gathers what the enterprise page and the pipeline page show.
 // facts is the enterprise's fact sheet, nil when none was recorded (the caller has
-// usually loaded it already, for the eligibility assessment).
-func (s *Server) listingSection(ctx context.Context, u *domain.User, e domain.Enterprise, years []domain.YearFigures, facts *domain.EnterpriseFacts) (listing.Section, error) {
+// usually loaded it already, for the eligibility assessment); has says which of the
+// pipeline's tables hold rows of the enterprise, so empty ones are not read.
+func (s *Server) listingSection(ctx context.Context, u *domain.User, e domain.Enterprise, years []domain.YearFigures, facts *domain.EnterpriseFacts, has listingRows) (listing.Section, error) {
 	sec := listing.Section{EnterpriseID: e.ID, Today: s.today(), CanEdit: staff.allows(u.Role)}
 	ls := s.listing()
-	p, err := ls.Pipeline(ctx, e.ID)
-	switch {
-	case err == nil:
-		sec.Pipeline = &p
-		sec.Flag = domain.PoolFlag(p, sec.Today)
-	case !errors.Is(err, store.ErrNotFound):
-		return sec, err
+	if has.pipeline {
+		p, err := ls.Pipeline(ctx, e.ID)
+		switch {
+		case err == nil:
+			sec.Pipeline = &p
+			sec.Flag = domain.PoolFlag(p, sec.Today)
+		case !errors.Is(err, store.ErrNotFound):
+			return sec, err
+		}
 	}
-	evs, err := ls.Events(ctx, e.ID)
-	if err != nil {
-		return sec, err
+	var evs []domain.ListingEvent
+	if has.events {
+		var err error
+		if evs, err = ls.Events(ctx, e.ID); err != nil {
+			return sec, err
+		}
 	}
 	sec.Hints = domain.BoardHints(years, facts, evs, sec.Today)
 	slices.Reverse(evs)
 	sec.Events = evs
-	sec.Activities, err = ls.ActivitiesFor(ctx, e.ID)
-	return sec, err
+	if has.activities {
+		var err error
+		sec.Activities, err = ls.ActivitiesFor(ctx, e.ID)
+		return sec, err
+	}
+	return sec, nil
+}
+
+// listingRows says which pipeline tables hold an enterprise's rows.
+type listingRows struct{ pipeline, events, activities bool }
+
+// allListingRows reads every table (the caller has not probed them).
+var allListingRows = listingRows{true, true, true}
+
+func listingHas(h store.Histories) listingRows {
+	return listingRows{h.Pipeline, h.ListingEvents, h.Activities}
 }
 
 // recordedFacts is f, or nil when the enterprise has no fact sheet yet.
@@ -165,7 +185,7 @@ func (s *Server) renderPipeline(c echo.Context, status int, e domain.Enterprise,
 	if err != nil {
 		return err
 	}
-	sec, err := s.listingSection(ctx, currentUser(c), e, years, recordedFacts(sheet.Facts))
+	sec, err := s.listingSection(ctx, currentUser(c), e, years, recordedFacts(sheet.Facts), allListingRows)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 	}
 	ctx := c.Request().Context()
 	today := s.today()
-	a, err := s.tiers.Assess(ctx, scope(c), id, today, false)
+	a, err := s.tiers.AssessPage(ctx, scope(c), id, today) // with the tier history the benefits need
 	if err != nil {
 		return err
 	}
@@ -109,11 +109,7 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 			v.Direct = append(v.Direct, portal.DirectField{Key: f.Key, Label: f.Label, Value: val})
 		}
 	}
-	events, err := s.enterprises.TierEvents(ctx, id)
-	if err != nil {
-		return err
-	}
-	if v.Benefits, err = s.enterpriseBenefits(c, a.Record, events, false); err != nil {
+	if v.Benefits, err = s.enterpriseBenefits(c, a.Record, a.TierEvents, false, a.Has.Grants); err != nil {
 		return err
 	}
 	v.Benefits.BasePath = "/portal"

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -170,4 +171,28 @@ func (s *AuditLog) List(ctx context.Context, f AuditFilter) ([]AuditEntry, int64
 	var rows []AuditEntry
 	err := q.Order("id DESC").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&rows).Error
 	return rows, total, err
+}
+
+// Recent is an enterprise's latest n audit rows, newest first, without the total that
+// List counts: the enterprise page shows the rows only.
+func (s *AuditLog) Recent(ctx context.Context, enterpriseID int64, n int) ([]AuditEntry, error) {
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT id, at, actor_id, actor_name, action, entity_type, entity_id,
+ enterprise_id, summary, changes, request_id, ip FROM audit_log WHERE enterprise_id = ? ORDER BY id DESC LIMIT ?`,
+		enterpriseID, n).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]AuditEntry, 0)
+	for rows.Next() {
+		var a AuditEntry
+		var actor, entity, enterprise sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.At, &actor, &a.ActorName, &a.Action, &a.EntityType, &entity,
+			&enterprise, &a.Summary, &a.Changes, &a.RequestID, &a.IP); err != nil {
+			return nil, err
+		}
+		a.ActorID, a.EntityID, a.EnterpriseID = intP(actor), intP(entity), intP(enterprise)
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"gorm.io/gorm"
 
@@ -36,10 +37,26 @@ func (s *Decisions) Get(ctx context.Context, sc domain.Scope, id int64) (domain.
 
 // ForEnterprise lists an enterprise's decisions, newest first, without the JSON bodies.
 func (s *Decisions) ForEnterprise(ctx context.Context, enterpriseID int64) ([]domain.Decision, error) {
-	var ds []domain.Decision
-	err := s.db.R.WithContext(ctx).Table(tDecisions).Omit("facts", "verdict").
-		Where("enterprise_id = ?", enterpriseID).Order("id DESC").Find(&ds).Error
-	return ds, err
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT id, enterprise_id, kind, outcome, from_tier, to_tier, as_of, rule_set,
+ params_version, certificate_no, batch, certified_on, valid_until, reason, evidence, decided_by, decider_id,
+ application_id, created_at FROM tier_decisions WHERE enterprise_id = ? ORDER BY id DESC`, enterpriseID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ds := make([]domain.Decision, 0)
+	for rows.Next() {
+		var d domain.Decision
+		var decider, app sql.NullInt64
+		if err := rows.Scan(&d.ID, &d.EnterpriseID, (*string)(&d.Kind), (*string)(&d.Outcome), (*string)(&d.FromTier),
+			(*string)(&d.ToTier), &d.AsOf, &d.RuleSet, &d.ParamsVersion, &d.CertificateNo, &d.Batch, &d.CertifiedOn,
+			&d.ValidUntil, &d.Reason, &d.Evidence, &d.DecidedBy, &decider, &app, &d.CreatedAt); err != nil {
+			return nil, err
+		}
+		d.DeciderID, d.ApplicationID = intP(decider), intP(app)
+		ds = append(ds, d)
+	}
+	return ds, rows.Err()
 }
 
 // CreateApplication opens a two-step promotion inside the caller's transaction.

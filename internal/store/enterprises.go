@@ -248,16 +248,12 @@ func (s *Enterprises) Get(ctx context.Context, sc domain.Scope, id int64) (domai
 
 // LoadEnterprise is Get on a given handle (a transaction, for decisions).
 func LoadEnterprise(g *gorm.DB, sc domain.Scope, id int64) (domain.Enterprise, error) {
-	var e domain.Enterprise
-	err := applyScope(g.Table(tEnterprises), sc).Where("id = ?", id).Take(&e).Error
-	return e, mapErr(err)
+	return loadEnterprise(g, sc, id) // hand-written: enterprise_reads.go
 }
 
 // LoadYears lists an enterprise's years, oldest first, on a given handle.
 func LoadYears(g *gorm.DB, enterpriseID int64) ([]domain.YearFigures, error) {
-	var ys []domain.YearFigures
-	err := g.Table(tYears).Where("enterprise_id = ?", enterpriseID).Order("year").Find(&ys).Error
-	return ys, err
+	return loadYears(g, enterpriseID)
 }
 
 // GetByUSCC loads one enterprise by its credit code.
@@ -429,10 +425,7 @@ func refreshSize(tx *gorm.DB, enterpriseID int64) error {
 
 // TierEvents lists the tier history, newest first.
 func (s *Enterprises) TierEvents(ctx context.Context, enterpriseID int64) ([]domain.TierEvent, error) {
-	var evs []domain.TierEvent
-	err := s.db.R.WithContext(ctx).Table(tTierEvents).Where("enterprise_id = ?", enterpriseID).
-		Order("effective_on DESC").Order("id DESC").Find(&evs).Error
-	return evs, err
+	return loadTierEvents(s.db.R.WithContext(ctx), enterpriseID)
 }
 
 // AddTierEvent records a tier change and moves the enterprise to its new tier.

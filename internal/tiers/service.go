@@ -78,11 +78,24 @@ type Assessment struct {
 	Record  Record
 	Facts   eligibility.Facts
 	Verdict eligibility.Verdict
+	// Filled by AssessPage only: the tier history, and which other histories hold rows.
+	TierEvents []domain.TierEvent
+	Has        store.Histories
 }
 
 // Assess evaluates an enterprise the scope may see, as of asOf.
 func (s *Service) Assess(ctx context.Context, sc domain.Scope, enterpriseID int64, asOf domain.Date, renewal bool) (Assessment, error) {
-	r, err := s.load(s.db.R.WithContext(ctx), sc, enterpriseID)
+	return s.assess(ctx, sc, enterpriseID, asOf, renewal, store.RecordReads{})
+}
+
+// AssessPage is Assess (not a renewal) for the pages that also show the tier history
+// and the other histories: they come with the record's reads instead of after them.
+func (s *Service) AssessPage(ctx context.Context, sc domain.Scope, enterpriseID int64, asOf domain.Date) (Assessment, error) {
+	return s.assess(ctx, sc, enterpriseID, asOf, false, store.RecordReads{TierEvents: true, Histories: true})
+}
+
+func (s *Service) assess(ctx context.Context, sc domain.Scope, enterpriseID int64, asOf domain.Date, renewal bool, want store.RecordReads) (Assessment, error) {
+	rec, err := store.LoadEnterpriseRecord(s.db.R.WithContext(ctx), sc, enterpriseID, want)
 	if err != nil {
 		return Assessment{}, err
 	}
@@ -90,27 +103,22 @@ func (s *Service) Assess(ctx context.Context, sc domain.Scope, enterpriseID int6
 	if err != nil {
 		return Assessment{}, err
 	}
+	r := recordOf(rec)
 	f := BuildFacts(r, asOf, renewal)
-	return Assessment{Record: r, Facts: f, Verdict: eligibility.Evaluate(f, ps)}, nil
+	return Assessment{Record: r, Facts: f, Verdict: eligibility.Evaluate(f, ps), TierEvents: rec.TierEvents, Has: rec.Has}, nil
 }
 
 // load reads a record within g (a transaction for decisions, so what is evaluated is what is decided on).
 func (s *Service) load(g *gorm.DB, sc domain.Scope, id int64) (Record, error) {
-	var r Record
-	e, err := store.LoadEnterprise(g, sc, id)
+	rec, err := store.LoadEnterpriseRecord(g, sc, id, store.RecordReads{})
 	if err != nil {
-		return r, err
+		return Record{}, err
 	}
-	r.Enterprise = e
-	if r.Years, err = store.LoadYears(g, id); err != nil {
-		return r, err
-	}
-	sheet, err := store.LoadFactSheet(g, id)
-	if err != nil {
-		return r, err
-	}
-	r.Facts, r.Awards, r.DevScores = sheet.Facts, sheet.Awards, sheet.DevScores
-	return r, nil
+	return recordOf(rec), nil
+}
+
+func recordOf(rec store.EnterpriseRecord) Record {
+	return Record{Enterprise: rec.Enterprise, Years: rec.Years, Facts: rec.Facts, Awards: rec.Awards, DevScores: rec.DevScores}
 }
 
 // loadLocked is load inside a write transaction, after taking the enterprise's row lock
