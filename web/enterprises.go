@@ -92,7 +92,7 @@ func (s *Server) renderEnterprise(c echo.Context, status int, id int64, ev enter
 	u := currentUser(c)
 	// One read brings the record, the tier history and which other histories hold rows;
 	// the empty ones (most enterprises have no decisions, audit rows or pipeline) are not read.
-	a, err := s.tiers.AssessPage(ctx, scope(c), id, s.today())
+	a, err := s.tiers.AssessPage(ctx, scope(c), id, s.today(), store.RecordReads{TierEvents: true, Grants: true, Histories: true})
 	if err != nil {
 		return err
 	}

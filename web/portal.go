@@ -52,7 +52,9 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 	}
 	ctx := c.Request().Context()
 	today := s.today()
-	a, err := s.tiers.AssessPage(ctx, scope(c), id, today) // with the tier history the benefits need
+	// The tier history comes with the record (the benefits read it); grants and requests
+	// are read only when the enterprise has any.
+	a, err := s.tiers.AssessPage(ctx, scope(c), id, today, store.RecordReads{TierEvents: true, Grants: true, Requests: true})
 	if err != nil {
 		return err
 	}
@@ -94,11 +96,13 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 		v.Demands = append(v.Demands, portal.Demand{Category: cat, Description: d.Description, Status: label,
 			RaisedOn: d.RaisedOn.String(), DueOn: d.DueOn.String()})
 	}
-	rows, _, err := rs.List(ctx, store.RequestFilter{Scope: scope(c), EnterpriseID: id, PerPage: 5})
-	if err != nil {
-		return err
+	if a.Has.Requests {
+		rows, _, err := rs.List(ctx, store.RequestFilter{Scope: scope(c), EnterpriseID: id, PerPage: 5})
+		if err != nil {
+			return err
+		}
+		v.Requests = requestRows(rows, false)
 	}
-	v.Requests = requestRows(rows, false)
 	v.Policy = policyRows(policy, policy)
 	for _, f := range domain.ProfileFields {
 		if policy.Direct(f.Key) {

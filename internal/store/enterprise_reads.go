@@ -32,14 +32,19 @@ type EnterpriseRecord struct {
 
 // Histories tells which of an enterprise's other histories hold any row, so a page
 // skips the reads that would come back empty (most enterprises have none of them).
+// Only the probes RecordReads asked for are made; the others stay false.
 type Histories struct {
-	Decisions, Applications, Pipeline, ListingEvents, Activities, Grants, Audit bool
+	Decisions, Applications, Pipeline, ListingEvents, Activities, Audit bool // RecordReads.Histories
+	Grants                                                              bool // RecordReads.Grants
+	Requests                                                            bool // RecordReads.Requests
 }
 
 // RecordReads selects the optional parts of LoadEnterpriseRecord.
 type RecordReads struct {
 	TierEvents bool // read the tier history
-	Histories  bool // probe the other histories (Has)
+	Grants     bool // probe benefit grants
+	Histories  bool // probe the enterprise page's histories
+	Requests   bool // probe update requests
 }
 
 const enterpriseCols = `enterprises.id, enterprises.uscc, enterprises.name, enterprises.district_code, enterprises.address,
@@ -171,9 +176,11 @@ func exists(table, col string) string {
 var (
 	recordProbes = exists(tFacts, "enterprise_id") + exists(tAwards, "enterprise_id") + exists(tDevScores, "enterprise_id")
 	eventProbe   = exists(tTierEvents, "enterprise_id")
+	grantProbe   = exists(tGrants, "enterprise_id")
 	historyProbe = exists(tDecisions, "enterprise_id") + exists(tApplications, "enterprise_id") +
 		exists(tPipelines, "enterprise_id") + exists(tListEvents, "enterprise_id") +
-		exists(tParticipants, "enterprise_id") + exists(tGrants, "enterprise_id") + exists(tAudit, "enterprise_id")
+		exists(tParticipants, "enterprise_id") + exists(tAudit, "enterprise_id")
+	requestProbe = exists(tRequests, "enterprise_id")
 )
 
 // LoadEnterpriseRecord reads an enterprise sc may see (else ErrNotFound) with its fact
@@ -188,8 +195,14 @@ func LoadEnterpriseRecord(g *gorm.DB, sc domain.Scope, id int64, want RecordRead
 	if want.TierEvents {
 		q.WriteString(eventProbe)
 	}
+	if want.Grants {
+		q.WriteString(grantProbe)
+	}
 	if want.Histories {
 		q.WriteString(historyProbe)
+	}
+	if want.Requests {
+		q.WriteString(requestProbe)
 	}
 	// Not a LEFT JOIN of the facts: SQLite 3.54 runs that join some 20 times slower than
 	// the probe and a second query when there is a fact sheet.
@@ -204,8 +217,14 @@ func LoadEnterpriseRecord(g *gorm.DB, sc domain.Scope, id int64, want RecordRead
 	if want.TierEvents {
 		dest = append(dest, &hasEvents)
 	}
+	if want.Grants {
+		dest = append(dest, &h.Grants)
+	}
 	if want.Histories {
-		dest = append(dest, &h.Decisions, &h.Applications, &h.Pipeline, &h.ListingEvents, &h.Activities, &h.Grants, &h.Audit)
+		dest = append(dest, &h.Decisions, &h.Applications, &h.Pipeline, &h.ListingEvents, &h.Activities, &h.Audit)
+	}
+	if want.Requests {
+		dest = append(dest, &h.Requests)
 	}
 	found, err := scanOne(g, q.String(), args, dest)
 	if err != nil {

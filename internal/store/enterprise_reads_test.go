@@ -63,7 +63,7 @@ func TestEnterpriseRecordMatchesGenericReads(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		rec, err := store.LoadEnterpriseRecord(db.R.WithContext(ctx), all, e.ID, store.RecordReads{TierEvents: true, Histories: true})
+		rec, err := store.LoadEnterpriseRecord(db.R.WithContext(ctx), all, e.ID, store.RecordReads{TierEvents: true, Grants: true, Histories: true, Requests: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,9 +150,20 @@ func TestEnterpriseRecordMatchesGenericReads(t *testing.T) {
 		if want := (store.Histories{Audit: true, Decisions: true}); rec.Has != want || rec.TierEvents != nil {
 			t.Errorf("histories = %+v, want %+v (events not asked: %v)", rec.Has, want, rec.TierEvents)
 		}
+		// An update request shows in the requests probe, only when asked for.
+		r := proposal(*e, 2025, 5000, 4000)
+		if err := store.NewRequests(db).Save(ctx, store.Actor{Name: "企业"}, domain.Scope{EnterpriseID: e.ID}, &r, false); err != nil {
+			t.Fatal(err)
+		}
+		if rec, err = store.LoadEnterpriseRecord(db.R.WithContext(ctx), all, e.ID, store.RecordReads{Requests: true, Grants: true}); err != nil {
+			t.Fatal(err)
+		}
+		if want := (store.Histories{Requests: true}); rec.Has != want {
+			t.Errorf("histories = %+v, want %+v", rec.Has, want)
+		}
 
 		// Nothing recorded: no facts, no lists, no histories beyond the creation's audit row.
-		empty, err := store.LoadEnterpriseRecord(db.R.WithContext(ctx), all, bare.ID, store.RecordReads{TierEvents: true, Histories: true})
+		empty, err := store.LoadEnterpriseRecord(db.R.WithContext(ctx), all, bare.ID, store.RecordReads{TierEvents: true, Grants: true, Histories: true, Requests: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -78,7 +78,7 @@ type Assessment struct {
 	Record  Record
 	Facts   eligibility.Facts
 	Verdict eligibility.Verdict
-	// Filled by AssessPage only: the tier history, and which other histories hold rows.
+	// Filled by AssessPage only, as asked: the tier history, and which other histories hold rows.
 	TierEvents []domain.TierEvent
 	Has        store.Histories
 }
@@ -89,9 +89,9 @@ func (s *Service) Assess(ctx context.Context, sc domain.Scope, enterpriseID int6
 }
 
 // AssessPage is Assess (not a renewal) for the pages that also show the tier history
-// and the other histories: they come with the record's reads instead of after them.
-func (s *Service) AssessPage(ctx context.Context, sc domain.Scope, enterpriseID int64, asOf domain.Date) (Assessment, error) {
-	return s.assess(ctx, sc, enterpriseID, asOf, false, store.RecordReads{TierEvents: true, Histories: true})
+// or other histories: want says which come with the record's reads.
+func (s *Service) AssessPage(ctx context.Context, sc domain.Scope, enterpriseID int64, asOf domain.Date, want store.RecordReads) (Assessment, error) {
+	return s.assess(ctx, sc, enterpriseID, asOf, false, want)
 }
 
 func (s *Service) assess(ctx context.Context, sc domain.Scope, enterpriseID int64, asOf domain.Date, renewal bool, want store.RecordReads) (Assessment, error) {
