@@ -75,8 +75,12 @@ func (s *Server) serviceHome(c echo.Context) error {
 		return err
 	}
 	v.DueSoon = mapRows(due, demandView)
-	if v.Expiring, err = s.enterprises.Expiring(ctx, scope(c), today, sixMonths(today), 200); err != nil {
-		return err
+	// The home is the specialist's own: their scope is their portfolio, already read.
+	var ok bool
+	if v.Expiring, ok = store.ExpiringIn(workload, today, sixMonths(today), 200); !ok {
+		if v.Expiring, err = s.enterprises.Expiring(ctx, scope(c), today, sixMonths(today), 200); err != nil {
+			return err
+		}
 	}
 	return render(c, http.StatusOK, service.HomePage(v))
 }

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -110,10 +112,20 @@ func (s *Service) Current(ctx context.Context, enterpriseID int64) (AssignmentRo
 
 // AssignmentHistory lists every assignment of an enterprise, newest first.
 func (s *Service) AssignmentHistory(ctx context.Context, enterpriseID int64) ([]AssignmentRow, error) {
-	var as []AssignmentRow
-	err := s.assignmentRows(ctx).Where("assignments.enterprise_id = ?", enterpriseID).
-		Order("assignments.assigned_at DESC").Order("assignments.id DESC").Find(&as).Error
-	return as, err
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT a.id, a.enterprise_id, a.specialist_id, a.assigned_at, a.ended_at,
+		a.reason, a.assigned_by, COALESCE(NULLIF(u.display_name, ''), u.username), u.district_code
+		FROM assignments a JOIN users u ON u.id = a.specialist_id
+		WHERE a.enterprise_id = ? ORDER BY a.assigned_at DESC, a.id DESC`, enterpriseID).Rows()
+	return scanAll(rows, err, func(rows *sql.Rows) (AssignmentRow, error) {
+		var r AssignmentRow
+		var ended sql.NullTime
+		err := rows.Scan(&r.ID, &r.EnterpriseID, &r.SpecialistID, &r.AssignedAt, &ended, &r.Reason, &r.AssignedBy,
+			&r.SpecialistName, &r.SpecialistDistrict)
+		if ended.Valid {
+			r.EndedAt = &ended.Time
+		}
+		return r, err
+	})
 }
 
 // Assign gives each of the enterprises (all within sc and without a specialist) to one
@@ -259,31 +271,55 @@ func (s *Service) Unassigned(ctx context.Context, f UnassignedFilter) (Enterpris
 
 // WorkloadRow is one enterprise in a specialist's portfolio.
 type WorkloadRow struct {
-	ID           int64
-	Name         string
-	DistrictCode string
-	Tier         domain.Tier
-	AssignedAt   time.Time
-	LastVisit    domain.Date
-	OpenDemands  int
-	Overdue      int
+	ID             int64
+	Name           string
+	DistrictCode   string
+	Tier           domain.Tier
+	TierValidUntil domain.Date
+	AssignedAt     time.Time
+	LastVisit      domain.Date
+	OpenDemands    int
+	Overdue        int
 }
 
-// Workload lists a specialist's current enterprises with their last visit and open demands,
-// least recently visited first.
+// workloadLimit caps a portfolio; callers can tell a full portfolio by its length.
+const workloadLimit = 2000
+
+// workloadSQL: each count is one range of the demands_enterprise index (enterprise_id,
+// is_open, due_on) and the last visit one seek of visits_enterprise, so a correlated
+// subquery per row is as cheap as any grouped pass over the portfolio's demands.
+const workloadSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until, a.assigned_at,
+	(SELECT MAX(v.visited_on) FROM visits v WHERE v.enterprise_id = e.id),
+	(SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ?),
+	(SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ? AND d.due_on < ?)
+FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
+WHERE a.specialist_id = ? AND a.ended_at IS NULL
+ORDER BY e.name LIMIT ?`
+
+// Workload lists a specialist's current enterprises (at most workloadLimit, by name)
+// with their last visit and open demands, least recently visited first.
 func (s *Service) Workload(ctx context.Context, specialistID int64, today domain.Date) ([]WorkloadRow, error) {
-	var rows []WorkloadRow
-	err := s.db.R.WithContext(ctx).Table(tAssignments).
-		Select(`enterprises.id, enterprises.name, enterprises.district_code, enterprises.tier, assignments.assigned_at,
-			(SELECT MAX(visited_on) FROM visits WHERE visits.enterprise_id = enterprises.id) AS last_visit,
-			(SELECT COUNT(*) FROM demands WHERE demands.enterprise_id = enterprises.id AND demands.is_open = ?) AS open_demands,
-			(SELECT COUNT(*) FROM demands WHERE demands.enterprise_id = enterprises.id AND demands.is_open = ? AND demands.due_on < ?) AS overdue`,
-			true, true, today).
-		Joins("JOIN enterprises ON enterprises.id = assignments.enterprise_id").
-		Where("assignments.specialist_id = ? AND assignments.ended_at IS NULL", specialistID).
-		Order("enterprises.name").Limit(2000).Find(&rows).Error
+	rows, err := s.db.R.WithContext(ctx).Raw(workloadSQL, true, true, today, specialistID, workloadLimit).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []WorkloadRow
+	for rows.Next() {
+		var r WorkloadRow
+		var tier string
+		if err := rows.Scan(&r.ID, &r.Name, &r.DistrictCode, &tier, &r.TierValidUntil, &r.AssignedAt,
+			&r.LastVisit, &r.OpenDemands, &r.Overdue); err != nil {
+			return nil, err
+		}
+		r.Tier = domain.Tier(tier)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	// Never visited first, then the longest ago (NULLs sort differently on the two databases).
-	slices.SortStableFunc(rows, func(a, b WorkloadRow) int {
+	slices.SortStableFunc(out, func(a, b WorkloadRow) int {
 		switch {
 		case a.LastVisit.IsZero() || b.LastVisit.IsZero():
 			return cmpBool(!a.LastVisit.IsZero(), !b.LastVisit.IsZero())
@@ -294,7 +330,35 @@ func (s *Service) Workload(ctx context.Context, specialistID int64, today domain
 		}
 		return 0
 	})
-	return rows, err
+	return out, nil
+}
+
+// ExpiringIn picks, from a whole portfolio (fewer than workloadLimit rows), the
+// enterprises whose title ends between from and to (inclusive), soonest first — what
+// Enterprises.Expiring returns for the specialist's scope, without reading them again.
+// ok is false when the portfolio may have been cut at workloadLimit.
+func ExpiringIn(rows []WorkloadRow, from, to domain.Date, limit int) (es []domain.Enterprise, ok bool) {
+	if len(rows) >= workloadLimit {
+		return nil, false
+	}
+	for _, r := range rows {
+		if r.Tier != domain.TierBase && !r.TierValidUntil.IsZero() && !r.TierValidUntil.Before(from) && !r.TierValidUntil.After(to) {
+			es = append(es, domain.Enterprise{ID: r.ID, Name: r.Name, DistrictCode: r.DistrictCode, Tier: r.Tier, TierValidUntil: r.TierValidUntil})
+		}
+	}
+	slices.SortFunc(es, func(a, b domain.Enterprise) int {
+		switch {
+		case a.TierValidUntil.Before(b.TierValidUntil):
+			return -1
+		case b.TierValidUntil.Before(a.TierValidUntil):
+			return 1
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	if len(es) > limit {
+		es = es[:limit]
+	}
+	return es, true
 }
 
 func cmpBool(a, b bool) int {
@@ -402,12 +466,50 @@ func (s *Service) visitRows(ctx context.Context) *gorm.DB {
 		Joins("LEFT JOIN users ON users.id = visits.specialist_id")
 }
 
+// visitCols are the columns scanVisit reads, from visits v, enterprises e and users u.
+const visitCols = `v.id, v.enterprise_id, v.specialist_id, v.visited_on, v.kind, v.participants, v.summary,
+	v.service_day_id, v.recorded_by, v.created_at, e.name, COALESCE(NULLIF(u.display_name, ''), u.username, '')`
+
+func scanVisit(rows *sql.Rows) (VisitRow, error) {
+	var r VisitRow
+	var kind string
+	var spec, day sql.NullInt64
+	err := rows.Scan(&r.ID, &r.EnterpriseID, &spec, &r.VisitedOn, &kind, &r.Participants, &r.Summary,
+		&day, &r.RecordedBy, &r.CreatedAt, &r.EnterpriseName, &r.SpecialistName)
+	r.Kind, r.SpecialistID, r.ServiceDayID = domain.VisitKind(kind), nullID(spec), nullID(day)
+	return r, err
+}
+
+func nullID(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
+}
+
+// scanAll reads every row with scan; the hot pages' lists skip gorm's reflection.
+func scanAll[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // VisitsFor lists an enterprise's visits, newest first.
 func (s *Service) VisitsFor(ctx context.Context, enterpriseID int64, limit int) ([]VisitRow, error) {
-	var vs []VisitRow
-	err := s.visitRows(ctx).Where("visits.enterprise_id = ?", enterpriseID).
-		Order("visits.visited_on DESC").Order("visits.id DESC").Limit(limit).Find(&vs).Error
-	return vs, err
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT `+visitCols+` FROM visits v
+		JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN users u ON u.id = v.specialist_id
+		WHERE v.enterprise_id = ? ORDER BY v.visited_on DESC, v.id DESC LIMIT ?`, enterpriseID, limit).Rows()
+	return scanAll(rows, err, scanVisit)
 }
 
 // DemandRow is a demand with its enterprise's name.
@@ -421,12 +523,35 @@ func (s *Service) demandRows(g *gorm.DB) *gorm.DB {
 		Joins("JOIN enterprises ON enterprises.id = demands.enterprise_id")
 }
 
+// demandCols are the columns scanDemand reads, from demands d and enterprises e.
+const demandCols = `d.id, d.enterprise_id, d.visit_id, d.district_code, d.specialist_id, d.category, d.description,
+	d.department, d.raised_on, d.due_on, d.status, d.is_open, d.resolution, d.return_reason, d.satisfaction,
+	d.closed_on, d.version, d.created_at, d.updated_at, e.name`
+
+// demandColsNamed are demandCols for queries that name the tables (onScope's conditions do).
+const demandColsNamed = `demands.id, demands.enterprise_id, demands.visit_id, demands.district_code, demands.specialist_id,
+	demands.category, demands.description, demands.department, demands.raised_on, demands.due_on, demands.status,
+	demands.is_open, demands.resolution, demands.return_reason, demands.satisfaction, demands.closed_on, demands.version,
+	demands.created_at, demands.updated_at, enterprises.name`
+
+func scanDemand(rows *sql.Rows) (DemandRow, error) {
+	var r DemandRow
+	var category, status, satisfaction string
+	var visit, spec sql.NullInt64
+	err := rows.Scan(&r.ID, &r.EnterpriseID, &visit, &r.DistrictCode, &spec, &category, &r.Description,
+		&r.Department, &r.RaisedOn, &r.DueOn, &status, &r.IsOpen, &r.Resolution, &r.ReturnReason, &satisfaction,
+		&r.ClosedOn, &r.Version, &r.CreatedAt, &r.UpdatedAt, &r.EnterpriseName)
+	r.Category, r.Status, r.Satisfaction = domain.DemandCategory(category), domain.DemandStatus(status), domain.Satisfaction(satisfaction)
+	r.VisitID, r.SpecialistID = nullID(visit), nullID(spec)
+	return r, err
+}
+
 // DemandsFor lists an enterprise's demands, newest first.
 func (s *Service) DemandsFor(ctx context.Context, enterpriseID int64, limit int) ([]DemandRow, error) {
-	var ds []DemandRow
-	err := s.demandRows(s.db.R.WithContext(ctx)).Where("demands.enterprise_id = ?", enterpriseID).
-		Order("demands.id DESC").Limit(limit).Find(&ds).Error
-	return ds, err
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT `+demandCols+` FROM demands d
+		JOIN enterprises e ON e.id = d.enterprise_id
+		WHERE d.enterprise_id = ? ORDER BY d.id DESC LIMIT ?`, enterpriseID, limit).Rows()
+	return scanAll(rows, err, scanDemand)
 }
 
 // GetDemand loads one demand within sc.
@@ -588,22 +713,22 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 		return page, err
 	}
 	page.Total = total
-	err = q(s.demandRows(r)).Order("demands.due_on").Order("demands.id").
-		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
+	rows, err := q(r.Table(tDemands).Select(demandColsNamed).Joins("JOIN enterprises ON enterprises.id = demands.enterprise_id")).
+		Order("demands.due_on").Order("demands.id").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Rows()
+	page.Items, err = scanAll(rows, err, scanDemand)
 	return page, err
 }
 
 // DueSoon lists open demands of a specialist's current enterprises due by until (overdue included), soonest first.
 func (s *Service) DueSoon(ctx context.Context, specialistID int64, until domain.Date, limit int) ([]DemandRow, error) {
-	var ds []DemandRow
 	// CROSS JOIN keeps SQLite driving from the specialist's few assignments instead of
 	// walking every open demand in due order; PostgreSQL plans it as an ordinary join.
-	err := s.db.R.WithContext(ctx).Table(tAssignments).Select("demands.*, enterprises.name AS enterprise_name").
-		Joins("CROSS JOIN demands").Joins("JOIN enterprises ON enterprises.id = demands.enterprise_id").
-		Where("demands.enterprise_id = assignments.enterprise_id AND assignments.specialist_id = ? AND assignments.ended_at IS NULL", specialistID).
-		Where("demands.is_open = ? AND demands.due_on <= ?", true, until).
-		Order("demands.due_on").Order("demands.id").Limit(limit).Find(&ds).Error
-	return ds, err
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT `+demandCols+` FROM assignments a
+		CROSS JOIN demands d JOIN enterprises e ON e.id = d.enterprise_id
+		WHERE d.enterprise_id = a.enterprise_id AND a.specialist_id = ? AND a.ended_at IS NULL
+		AND d.is_open = ? AND d.due_on <= ?
+		ORDER BY d.due_on, d.id LIMIT ?`, specialistID, true, until, limit).Rows()
+	return scanAll(rows, err, scanDemand)
 }
 
 // ---- Coverage ----

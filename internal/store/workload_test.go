@@ -1,0 +1,99 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"zjtx/internal/domain"
+	"zjtx/internal/store"
+	"zjtx/internal/store/storetest"
+)
+
+// TestWorkloadAndExpiring: a specialist's portfolio shows each enterprise's last visit,
+// open and overdue demands, never-visited first; the titles expiring soon picked from it
+// are exactly what the registry lists for the specialist's scope.
+func TestWorkloadAndExpiring(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newServiceFixture(t, db)
+		all := domain.Scope{All: true}
+		ents := store.NewEnterprises(db)
+		third := domain.Enterprise{USCC: "91310115MA1K3BTQ0X", Name: "浦东传感器", DistrictCode: "310115", IndustryGroup: domain.GroupIndustrial}
+		fourth := domain.Enterprise{USCC: "91310115MA1K3BTR9N", Name: "浦东机器人", DistrictCode: "310115", IndustryGroup: domain.GroupIndustrial}
+		for _, e := range []*domain.Enterprise{&third, &fourth} {
+			if err := ents.Create(ctx, store.System, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set := func(id int64, tier, until string) {
+			var u any
+			if until != "" {
+				u = domain.MustDate(until)
+			}
+			if err := db.W.Exec("UPDATE enterprises SET tier = ?, tier_valid_until = ? WHERE id = ?", tier, u, id).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		set(f.ent.ID, "specialized", "2026-09-30") // expires within six months
+		set(third.ID, "specialized", "2026-08-31") // expires sooner
+		set(fourth.ID, "innovative", "2028-06-30") // not soon
+		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID, third.ID, fourth.ID}, f.spec.ID); err != nil {
+			t.Fatal(err)
+		}
+		today := domain.MustDate("2026-06-30")
+		actor := store.Actor{UserID: f.spec.ID, Name: "spec1"}
+		old := domain.Visit{EnterpriseID: third.ID, SpecialistID: &f.spec.ID, VisitedOn: domain.MustDate("2026-01-05"), Kind: domain.VisitOnSite, Summary: "年初走访"}
+		if err := f.svc.CreateVisit(ctx, actor, f.spec.Scope(), &old, []domain.Demand{
+			{Category: domain.DemandFinance, Description: "贷款"}, // due long ago: overdue
+		}); err != nil {
+			t.Fatal(err)
+		}
+		recent := domain.Visit{EnterpriseID: f.ent.ID, SpecialistID: &f.spec.ID, VisitedOn: today, Kind: domain.VisitPhone, Summary: "电话回访"}
+		if err := f.svc.CreateVisit(ctx, actor, f.spec.Scope(), &recent, []domain.Demand{
+			{Category: domain.DemandTalent, Description: "落户"}, {Category: domain.DemandFinance, Description: "担保"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+
+		w, err := f.svc.Workload(ctx, f.spec.ID, today)
+		if err != nil || len(w) != 3 {
+			t.Fatalf("workload: %+v %v", w, err)
+		}
+		type row struct {
+			id            int64
+			last          string
+			open, overdue int
+			until         string
+		}
+		want := []row{{fourth.ID, "", 0, 0, "2028-06-30"}, {third.ID, "2026-01-05", 1, 1, "2026-08-31"}, {f.ent.ID, "2026-06-30", 2, 0, "2026-09-30"}}
+		for i, r := range w {
+			last := ""
+			if !r.LastVisit.IsZero() {
+				last = r.LastVisit.String()
+			}
+			got := row{r.ID, last, r.OpenDemands, r.Overdue, r.TierValidUntil.String()}
+			if got != want[i] || r.AssignedAt.IsZero() {
+				t.Errorf("workload row %d: %+v, want %+v", i, got, want[i])
+			}
+		}
+
+		until := today.AddDays(183)
+		picked, ok := store.ExpiringIn(w, today, until, 200)
+		listed, err := ents.Expiring(ctx, f.spec.Scope(), today, until, 200)
+		if !ok || err != nil || len(picked) != 2 || len(listed) != 2 {
+			t.Fatalf("expiring: picked %+v (ok %v), listed %+v (%v)", picked, ok, listed, err)
+		}
+		for i := range picked {
+			p, l := picked[i], listed[i]
+			if p.ID != l.ID || p.Name != l.Name || p.Tier != l.Tier || p.TierValidUntil != l.TierValidUntil {
+				t.Errorf("expiring %d: picked %+v, listed %+v", i, p, l)
+			}
+		}
+		if picked[0].ID != third.ID {
+			t.Errorf("soonest first: %d, want %d", picked[0].ID, third.ID)
+		}
+		if one, _ := store.ExpiringIn(w, today, until, 1); len(one) != 1 || one[0].ID != third.ID {
+			t.Errorf("limit 1: %+v", one)
+		}
+	})
+}
