@@ -31,7 +31,7 @@ func assignmentView(r store.AssignmentRow) service.Assignment {
 }
 
 func workloadView(r store.WorkloadRow) service.WorkloadRow {
-	return service.WorkloadRow{ID: r.ID, Name: r.Name, DistrictCode: r.DistrictCode, Tier: r.Tier, AssignedAt: r.AssignedAt,
+	return service.WorkloadRow{ID: r.ID, Name: r.Name, DistrictCode: r.DistrictCode, Tier: r.Tier,
 		LastVisit: r.LastVisit, OpenDemands: r.OpenDemands, Overdue: r.Overdue}
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -276,7 +275,6 @@ type WorkloadRow struct {
 	DistrictCode   string
 	Tier           domain.Tier
 	TierValidUntil domain.Date
-	AssignedAt     time.Time
 	LastVisit      domain.Date
 	OpenDemands    int
 	Overdue        int
@@ -285,12 +283,12 @@ type WorkloadRow struct {
 // workloadLimit caps a portfolio; callers can tell a full portfolio by its length.
 const workloadLimit = 2000
 
-// workloadSQL: each count is one range of the demands_enterprise index (enterprise_id,
-// is_open, due_on) and the last visit one seek of visits_enterprise, so a correlated
-// subquery per row is as cheap as any grouped pass over the portfolio's demands.
-const workloadSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until, a.assigned_at,
+// workloadSQL: open demands are counted by triggers (migration 0012); the overdue ones
+// are a short range of the demands_enterprise index (enterprise_id, is_open, due_on) and
+// the last visit one seek of visits_enterprise.
+const workloadSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until,
 	(SELECT MAX(v.visited_on) FROM visits v WHERE v.enterprise_id = e.id),
-	(SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ?),
+	COALESCE((SELECT c.n FROM open_demands c WHERE c.k = 'e:' || e.id), 0),
 	(SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ? AND d.due_on < ?)
 FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
 WHERE a.specialist_id = ? AND a.ended_at IS NULL
@@ -299,7 +297,7 @@ ORDER BY e.name LIMIT ?`
 // Workload lists a specialist's current enterprises (at most workloadLimit, by name)
 // with their last visit and open demands, least recently visited first.
 func (s *Service) Workload(ctx context.Context, specialistID int64, today domain.Date) ([]WorkloadRow, error) {
-	rows, err := s.db.R.WithContext(ctx).Raw(workloadSQL, true, true, today, specialistID, workloadLimit).Rows()
+	rows, err := s.db.R.WithContext(ctx).Raw(workloadSQL, true, today, specialistID, workloadLimit).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +306,7 @@ func (s *Service) Workload(ctx context.Context, specialistID int64, today domain
 	for rows.Next() {
 		var r WorkloadRow
 		var tier string
-		if err := rows.Scan(&r.ID, &r.Name, &r.DistrictCode, &tier, &r.TierValidUntil, &r.AssignedAt,
+		if err := rows.Scan(&r.ID, &r.Name, &r.DistrictCode, &tier, &r.TierValidUntil,
 			&r.LastVisit, &r.OpenDemands, &r.Overdue); err != nil {
 			return nil, err
 		}
@@ -703,6 +701,14 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 		return g
 	}
 	r := s.db.R.WithContext(ctx)
+	if where, args, ok := openTotalFilter(f); ok {
+		// Open demands per district are counted by triggers (migration 0012): no memo,
+		// which every recorded visit would drop, and no pass over the open demands.
+		if err := r.Raw("SELECT COALESCE(SUM(n), 0) FROM open_demands WHERE "+where, args...).Row().Scan(&page.Total); err != nil {
+			return page, err
+		}
+		return page, s.boardRows(r, f, q, &page)
+	}
 	countable := f
 	countable.Page, countable.PerPage = 0, 0
 	total, err := memoized(s.db.memo, memoKey("board", countable), []string{tDemands, tAssignments, tEnterprises}, func() (n int64, err error) {
@@ -713,19 +719,51 @@ func (s *Service) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 		return page, err
 	}
 	page.Total = total
+	return page, s.boardRows(r, f, q, &page)
+}
+
+// boardRows reads the page's rows of the board.
+func (s *Service) boardRows(r *gorm.DB, f BoardFilter, q func(*gorm.DB) *gorm.DB, page *BoardPage) error {
 	rows, err := q(r.Table(tDemands).Select(demandColsNamed).Joins("JOIN enterprises ON enterprises.id = demands.enterprise_id")).
-		Order("demands.due_on").Order("demands.id").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Rows()
+		Order("demands.due_on").Order("demands.id").Limit(page.PerPage).Offset((page.Page - 1) * page.PerPage).Rows()
 	page.Items, err = scanAll(rows, err, scanDemand)
-	return page, err
+	return err
+}
+
+// openTotalFilter is the condition on open_demands giving the board's total when f asks
+// for all open demands of the city or a district; ok is false for any other filter,
+// which is counted from the demands themselves.
+func openTotalFilter(f BoardFilter) (where string, args []any, ok bool) {
+	if f.Status != "" || f.Overdue || f.OnTime || f.Category != "" || f.Department != "" || f.Satisfied != "" {
+		return "", nil, false
+	}
+	district := f.District
+	switch sc := f.Scope; {
+	case sc.All:
+	case sc.District != "" && !sc.None:
+		if district != "" && district != sc.District {
+			return "1 = 0", nil, true
+		}
+		district = sc.District
+	default:
+		return "", nil, false
+	}
+	if district != "" {
+		return "k = ?", []any{"d:" + district}, true
+	}
+	// Every district's row ("d:…") and no enterprise's ("e:…"); bounds of whole letters
+	// hold in any collation (an ICU one orders "d:3…" after "d;").
+	return "k >= 'd' AND k < 'e'", nil, true
 }
 
 // DueSoon lists open demands of a specialist's current enterprises due by until (overdue included), soonest first.
 func (s *Service) DueSoon(ctx context.Context, specialistID int64, until domain.Date, limit int) ([]DemandRow, error) {
 	// CROSS JOIN keeps SQLite driving from the specialist's few assignments instead of
-	// walking every open demand in due order; PostgreSQL plans it as an ordinary join.
+	// walking every open demand in due order, and reading only the names of enterprises
+	// with a demand due; PostgreSQL plans them as ordinary joins.
 	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT `+demandCols+` FROM assignments a
-		CROSS JOIN demands d JOIN enterprises e ON e.id = d.enterprise_id
-		WHERE d.enterprise_id = a.enterprise_id AND a.specialist_id = ? AND a.ended_at IS NULL
+		CROSS JOIN demands d CROSS JOIN enterprises e
+		WHERE d.enterprise_id = a.enterprise_id AND e.id = d.enterprise_id AND a.specialist_id = ? AND a.ended_at IS NULL
 		AND d.is_open = ? AND d.due_on <= ?
 		ORDER BY d.due_on, d.id LIMIT ?`, specialistID, true, until, limit).Rows()
 	return scanAll(rows, err, scanDemand)

@@ -72,7 +72,7 @@ func TestWorkloadAndExpiring(t *testing.T) {
 				last = r.LastVisit.String()
 			}
 			got := row{r.ID, last, r.OpenDemands, r.Overdue, r.TierValidUntil.String()}
-			if got != want[i] || r.AssignedAt.IsZero() {
+			if got != want[i] {
 				t.Errorf("workload row %d: %+v, want %+v", i, got, want[i])
 			}
 		}
@@ -95,5 +95,89 @@ func TestWorkloadAndExpiring(t *testing.T) {
 		if one, _ := store.ExpiringIn(w, today, until, 1); len(one) != 1 || one[0].ID != third.ID {
 			t.Errorf("limit 1: %+v", one)
 		}
+	})
+}
+
+// TestOpenDemandCounts: the open demands the workbench and the board show stay exact
+// through every way a demand changes — recorded, routed, returned, closed, deleted with
+// its enterprise, or moved by a raw statement.
+func TestOpenDemandCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newServiceFixture(t, db)
+		all := domain.Scope{All: true}
+		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID}, f.spec.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.other.ID}, f.xuhui.ID); err != nil {
+			t.Fatal(err)
+		}
+		today := domain.MustDate("2026-06-30")
+		visit := func(e domain.Enterprise, spec domain.User, n int) {
+			t.Helper()
+			v := domain.Visit{EnterpriseID: e.ID, SpecialistID: &spec.ID, VisitedOn: today, Kind: domain.VisitPhone, Summary: "回访"}
+			var ds []domain.Demand
+			for range n {
+				ds = append(ds, domain.Demand{Category: domain.DemandFinance, Description: "融资"})
+			}
+			if err := f.svc.CreateVisit(ctx, store.Actor{UserID: spec.ID, Name: spec.Username}, spec.Scope(), &v, ds); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check := func(step string) {
+			t.Helper()
+			var pudong, xuhui, city int64
+			db.R.Raw("SELECT COUNT(*) FROM demands WHERE enterprise_id = ? AND is_open", f.ent.ID).Scan(&pudong)
+			db.R.Raw("SELECT COUNT(*) FROM demands WHERE district_code = ? AND is_open", "310104").Scan(&xuhui)
+			db.R.Raw("SELECT COUNT(*) FROM demands WHERE is_open").Scan(&city)
+			w, err := f.svc.Workload(ctx, f.spec.ID, today)
+			if err != nil || len(w) != 1 || int64(w[0].OpenDemands) != pudong {
+				t.Errorf("%s: workload %+v (%v), want %d open", step, w, err, pudong)
+			}
+			for _, c := range []struct {
+				f    store.BoardFilter
+				want int64
+			}{
+				{store.BoardFilter{Scope: all, Today: today}, city},
+				{store.BoardFilter{Scope: all, District: "310104", Today: today}, xuhui},
+				{store.BoardFilter{Scope: domain.Scope{District: "310104"}, Today: today}, xuhui},
+				{store.BoardFilter{Scope: domain.Scope{District: "310104"}, District: "310115", Today: today}, 0},
+				{store.BoardFilter{Scope: domain.Scope{None: true}, Today: today}, 0},
+			} {
+				b, err := f.svc.Board(ctx, c.f)
+				if err != nil || b.Total != c.want || int64(len(b.Items)) != min(c.want, 50) {
+					t.Errorf("%s: board %+v: total %d, %d rows (%v), want %d", step, c.f, b.Total, len(b.Items), err, c.want)
+				}
+			}
+		}
+		check("empty")
+		visit(f.ent, f.spec, 3)
+		visit(f.other, f.xuhui, 2)
+		check("recorded")
+		ds, _ := f.svc.DemandsFor(ctx, f.ent.ID, 10)
+		if n, err := f.svc.RouteDemands(ctx, store.System, all, []int64{ds[0].ID, ds[1].ID}, "区金融办"); err != nil || n != 2 {
+			t.Fatalf("route: %d %v", n, err)
+		}
+		check("routed")
+		actor := store.Actor{UserID: f.spec.ID, Name: "spec1"}
+		if err := f.svc.MoveDemand(ctx, actor, f.spec.Scope(), ds[0].ID, 2, domain.Transition{To: domain.DemandClosed, Resolution: "已办结", Satisfaction: domain.Satisfied}, today); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.MoveDemand(ctx, actor, f.spec.Scope(), ds[2].ID, 1, domain.Transition{To: domain.DemandReturned, Reason: "不属于受理范围"}, today); err != nil {
+			t.Fatal(err)
+		}
+		check("closed and returned")
+		// A statement outside the store: reopen one, and move another to 徐汇.
+		if err := db.W.Exec("UPDATE demands SET is_open = ?, status = ? WHERE id = ?", true, "pending", ds[0].ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.W.Exec("UPDATE demands SET district_code = ? WHERE id = ?", "310104", ds[1].ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		check("raw updates")
+		if err := db.W.Exec("DELETE FROM demands WHERE id = ?", ds[1].ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		check("deleted")
 	})
 }

@@ -1,10 +1,6 @@
 package service
 
-import (
-	"time"
-
-	"zjtx/internal/domain"
-)
+import "zjtx/internal/domain"
 
 // View models of the service pages; web maps the store's rows into them, so templates
 // never import the store.
@@ -35,7 +31,6 @@ type WorkloadRow struct {
 	Name         string
 	DistrictCode string
 	Tier         domain.Tier
-	AssignedAt   time.Time
 	LastVisit    domain.Date
 	OpenDemands  int
 	Overdue      int
