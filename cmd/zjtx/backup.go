@@ -100,8 +100,8 @@ func runRestore(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	bdb, err := store.Open(src, store.Options{Logger: newLogger(e)})
-	if err != nil {
-		return err
+	if err != nil { // a damaged schema page fails here, before the integrity check
+		return fmt.Errorf("备份 %s 无法使用，未恢复：%w", src, err)
 	}
 	bv, err := bdb.SchemaVersion(ctx)
 	if err == nil && bv > 0 {
