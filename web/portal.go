@@ -79,11 +79,11 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 	} else if sp != nil {
 		v.Specialist = &portal.Contact{Name: sp.Name, Phone: sp.Phone}
 	}
-	ds, known, err := rs.Demands(ctx, id)
+	ds, err := rs.Demands(ctx, id)
 	if err != nil {
 		return err
 	}
-	v.DemandsKnown = known
+	v.DemandsKnown = true // the service module's table always exists since migration 0006
 	for _, d := range ds {
 		label := d.Status
 		if st := domain.DemandStatus(d.Status); st.Valid() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -461,17 +462,27 @@ type policyRow struct {
 	UpdatedAt time.Time
 }
 
-// Policy reads which fields enterprises change directly.
+// Policy reads which fields enterprises change directly. Every portal page asks and an
+// administrator seldom changes it, so it is memoized; the caller gets its own copy.
 func (s *Requests) Policy(ctx context.Context) (domain.FieldPolicy, error) {
-	var rows []policyRow
-	if err := s.db.R.WithContext(ctx).Table(tPolicy).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	p := domain.FieldPolicy{}
-	for _, r := range rows {
-		p[r.Field] = r.Direct
-	}
-	return p, nil
+	p, err := memoized(s.db.memo, "portal-field-policy", []string{tPolicy}, func() (domain.FieldPolicy, error) {
+		rows, err := s.db.R.WithContext(ctx).Raw("SELECT field, direct FROM " + tPolicy).Rows()
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		p := domain.FieldPolicy{}
+		for rows.Next() {
+			var field string
+			var direct bool
+			if err := rows.Scan(&field, &direct); err != nil {
+				return nil, err
+			}
+			p[field] = direct
+		}
+		return p, rows.Err()
+	})
+	return maps.Clone(p), err
 }
 
 // PolicyStale refuses a policy save made from a page showing a policy someone has
@@ -535,15 +546,16 @@ type Contact struct {
 
 // Specialist is the enterprise's current 服务专员 (the open assignment), if any.
 func (s *Requests) Specialist(ctx context.Context, enterpriseID int64) (*Contact, error) {
-	var cs []Contact
-	err := s.db.R.WithContext(ctx).Table("assignments a").
-		Select("CASE WHEN u.display_name <> '' THEN u.display_name ELSE u.username END AS name, u.phone AS phone").
-		Joins("JOIN users u ON u.id = a.specialist_id").
-		Where("a.enterprise_id = ? AND a.ended_at IS NULL", enterpriseID).Order("a.id DESC").Limit(1).Find(&cs).Error
-	if err != nil || len(cs) == 0 {
+	var c Contact
+	found, err := scanOne(s.db.R.WithContext(ctx),
+		`SELECT CASE WHEN u.display_name <> '' THEN u.display_name ELSE u.username END, u.phone
+ FROM assignments a JOIN users u ON u.id = a.specialist_id
+ WHERE a.enterprise_id = ? AND a.ended_at IS NULL ORDER BY a.id DESC LIMIT 1`,
+		[]any{enterpriseID}, []any{&c.Name, &c.Phone})
+	if err != nil || !found {
 		return nil, err
 	}
-	return &cs[0], nil
+	return &c, nil
 }
 
 // PortalDemand is one of the enterprise's demands (诉求), as the service module keeps them.
@@ -556,16 +568,23 @@ type PortalDemand struct {
 	DueOn       domain.Date
 }
 
-// Demands lists the enterprise's demands, newest first; ok is false when the service
-// module's table does not exist in this database.
-func (s *Requests) Demands(ctx context.Context, enterpriseID int64) (rows []PortalDemand, ok bool, err error) {
-	g := s.db.R.WithContext(ctx)
-	if !g.Migrator().HasTable("demands") {
-		return nil, false, nil
+// Demands lists the enterprise's demands (at most 20), newest first.
+func (s *Requests) Demands(ctx context.Context, enterpriseID int64) ([]PortalDemand, error) {
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT id, category, description, status, raised_on, due_on
+ FROM demands WHERE enterprise_id = ? ORDER BY id DESC LIMIT 20`, enterpriseID).Rows()
+	if err != nil {
+		return nil, err
 	}
-	err = g.Table("demands").Select("id, category, description, status, raised_on, due_on").
-		Where("enterprise_id = ?", enterpriseID).Order("id DESC").Limit(20).Find(&rows).Error
-	return rows, true, err
+	defer rows.Close()
+	var ds []PortalDemand
+	for rows.Next() {
+		var d PortalDemand
+		if err := rows.Scan(&d.ID, &d.Category, &d.Description, &d.Status, &d.RaisedOn, &d.DueOn); err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+	return ds, rows.Err()
 }
 
 // AnnualTiers are the tiers that owe annual figures.

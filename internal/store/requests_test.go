@@ -240,3 +240,62 @@ func TestRequestFilesPolicyAndAnnual(t *testing.T) {
 		}
 	})
 }
+
+// The portal home's reads: the enterprise's specialist, its demands and the field policy.
+func TestPortalHomeReads(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newServiceFixture(t, db)
+		rs := store.NewRequests(db)
+		all := domain.Scope{All: true}
+
+		if sp, err := rs.Specialist(ctx, f.ent.ID); err != nil || sp != nil {
+			t.Fatalf("unassigned enterprise's specialist: %+v %v", sp, err)
+		}
+		if ds, err := rs.Demands(ctx, f.ent.ID); err != nil || len(ds) != 0 {
+			t.Fatalf("demands before any: %+v %v", ds, err)
+		}
+		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID}, f.spec.ID); err != nil {
+			t.Fatal(err)
+		}
+		if sp, err := rs.Specialist(ctx, f.ent.ID); err != nil || sp == nil || sp.Name != "spec1" {
+			t.Fatalf("specialist: %+v %v", sp, err)
+		}
+		if err := f.svc.Reassign(ctx, store.System, all, f.ent.ID, f.spec2.ID, "工作调整"); err != nil {
+			t.Fatal(err)
+		}
+		if sp, err := rs.Specialist(ctx, f.ent.ID); err != nil || sp == nil || sp.Name != "spec2" {
+			t.Fatalf("specialist after reassignment: %+v %v", sp, err)
+		}
+
+		today := domain.MustDate("2026-06-30")
+		v := domain.Visit{EnterpriseID: f.ent.ID, SpecialistID: &f.spec2.ID, VisitedOn: today, Kind: domain.VisitOnSite, Summary: "了解经营情况"}
+		if err := f.svc.CreateVisit(ctx, store.Actor{UserID: f.spec2.ID, Name: "spec2"}, f.spec2.Scope(), &v, []domain.Demand{
+			{Category: domain.DemandFinance, Description: "需要流动资金贷款"},
+			{Category: domain.DemandTalent, Description: "引进博士落户"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := rs.Demands(ctx, f.ent.ID)
+		if err != nil || len(ds) != 2 {
+			t.Fatalf("demands: %+v %v", ds, err)
+		}
+		if ds[0].Category != string(domain.DemandTalent) || ds[1].Description != "需要流动资金贷款" ||
+			ds[1].RaisedOn != today || ds[1].DueOn.String() != "2026-07-21" || ds[1].Status != string(domain.DemandPending) {
+			t.Errorf("demands, newest first: %+v", ds)
+		}
+		if ds, _ := rs.Demands(ctx, f.other.ID); len(ds) != 0 {
+			t.Errorf("another enterprise's demands: %+v", ds)
+		}
+
+		// The policy is the caller's own: changing it changes nothing stored.
+		p, err := rs.Policy(ctx)
+		if err != nil || p.Direct("main_product") {
+			t.Fatalf("default policy: %v %v", p, err)
+		}
+		p["main_product"] = true
+		if p, _ = rs.Policy(ctx); p.Direct("main_product") {
+			t.Errorf("a caller's change leaked into the policy: %v", p)
+		}
+	})
+}
