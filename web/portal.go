@@ -97,7 +97,7 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 			RaisedOn: d.RaisedOn.String(), DueOn: d.DueOn.String()})
 	}
 	if a.Has.Requests {
-		rows, _, err := rs.List(ctx, store.RequestFilter{Scope: scope(c), EnterpriseID: id, PerPage: 5})
+		rows, err := rs.Recent(ctx, store.RequestFilter{Scope: scope(c), EnterpriseID: id, PerPage: 5})
 		if err != nil {
 			return err
 		}

@@ -425,6 +425,22 @@ type RequestRow struct {
 
 // List returns requests newest first, and the total.
 func (s *Requests) List(ctx context.Context, f RequestFilter) ([]RequestRow, int64, error) {
+	q := s.listQuery(ctx, &f)
+	var total int64
+	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.listPage(q, f)
+	return rows, total, err
+}
+
+// Recent is List without the total, for pages that show only the newest few.
+func (s *Requests) Recent(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
+	return s.listPage(s.listQuery(ctx, &f), f)
+}
+
+// listQuery selects the requests f asks for; it settles f's paging.
+func (s *Requests) listQuery(ctx context.Context, f *RequestFilter) *gorm.DB {
 	if f.PerPage <= 0 || f.PerPage > 200 {
 		f.PerPage = 50
 	}
@@ -443,16 +459,16 @@ func (s *Requests) List(ctx context.Context, f RequestFilter) ([]RequestRow, int
 		}
 		q = q.Where(tRequests+".status IN ?", ss)
 	}
-	var total int64
-	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
+	return q
+}
+
+func (s *Requests) listPage(q *gorm.DB, f RequestFilter) ([]RequestRow, error) {
 	var rows []RequestRow
 	err := q.Select(tRequests + ".*, enterprises.name AS enterprise_name, enterprises.uscc AS uscc, " +
 		"enterprises.district_code AS district_code, " +
 		"(SELECT COUNT(*) FROM " + tItems + " i WHERE i.request_id = " + tRequests + ".id) AS item_count").
 		Order(tRequests + ".id DESC").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&rows).Error
-	return rows, total, err
+	return rows, err
 }
 
 type policyRow struct {

@@ -238,6 +238,13 @@ func TestRequestFilesPolicyAndAnnual(t *testing.T) {
 		if err != nil || n != 1 || rows[0].EnterpriseName != e.Name || rows[0].ItemCount != 4 {
 			t.Fatalf("list: %+v %d %v", rows, n, err)
 		}
+		if recent, err := rs.Recent(ctx, store.RequestFilter{Scope: domain.Scope{EnterpriseID: e.ID}, EnterpriseID: e.ID, PerPage: 5}); err != nil ||
+			len(recent) != 1 || recent[0].ID != rows[0].ID || recent[0].ItemCount != 4 {
+			t.Fatalf("recent: %+v %v", recent, err)
+		}
+		if recent, _ := rs.Recent(ctx, store.RequestFilter{Scope: domain.Scope{EnterpriseID: e.ID + 1}, EnterpriseID: e.ID}); len(recent) != 0 {
+			t.Errorf("recent out of scope: %+v", recent)
+		}
 	})
 }
 
