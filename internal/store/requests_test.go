@@ -295,6 +295,23 @@ func TestPortalHomeReads(t *testing.T) {
 			t.Errorf("another enterprise's demands: %+v", ds)
 		}
 
+		// More than a page of demands: the newest 20, newest first.
+		for i := 0; i < 11; i++ {
+			if err := f.svc.CreateVisit(ctx, store.Actor{UserID: f.spec2.ID, Name: "spec2"}, f.spec2.Scope(),
+				&domain.Visit{EnterpriseID: f.ent.ID, SpecialistID: &f.spec2.ID, VisitedOn: today, Kind: domain.VisitOnSite, Summary: "回访"},
+				[]domain.Demand{{Category: domain.DemandFinance, Description: "a"}, {Category: domain.DemandTalent, Description: "b"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ds, err = rs.Demands(ctx, f.ent.ID); err != nil || len(ds) != 20 || ds[0].Description != "b" || ds[19].Description != "a" {
+			t.Fatalf("newest 20 of 24 demands: %d %v", len(ds), err)
+		}
+		for i := 1; i < len(ds); i++ {
+			if ds[i].ID >= ds[i-1].ID {
+				t.Fatalf("demands not newest first: %d after %d", ds[i].ID, ds[i-1].ID)
+			}
+		}
+
 		// The policy is the caller's own: changing it changes nothing stored.
 		p, err := rs.Policy(ctx)
 		if err != nil || p.Direct("main_product") {
