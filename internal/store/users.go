@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"gorm.io/gorm"
@@ -166,21 +167,80 @@ func (s *Users) CreateSession(ctx context.Context, sess *Session) error {
 
 // SessionUser loads a live session and its enabled user; an expired, idle or
 // unknown session, or a disabled user, gives ErrNotFound.
+//
+// Every request asks this, so on SQLite the session row and its user are memoized:
+// writes to sessions or users through this process (login, logout, password change,
+// disabling or editing a user, the throttled TouchSession) drop the entry at once, and
+// a SQLite file has no second server writing it (other processes, such as
+// `zjtx user add`, only add accounts; any other write is seen within memoTTL). On
+// PostgreSQL several instances may share the database, and a logout on one must end
+// the session on all at once, so there the row is read every time.
 func (s *Users) SessionUser(ctx context.Context, id string, now time.Time, idle time.Duration) (Session, domain.User, error) {
-	var sess Session
-	err := s.db.R.WithContext(ctx).Table(tSessions).
-		Where("id = ? AND expires_at > ? AND last_seen_at > ?", id, now, now.Add(-idle)).Take(&sess).Error
-	if err != nil {
-		return sess, domain.User{}, mapErr(err)
+	var su sessionWithUser
+	var err error
+	if s.db.Dialect == SQLite {
+		su, err = memoized(s.db.memo, "session:"+id, sessionTables, func() (sessionWithUser, error) {
+			return s.loadSessionUser(ctx, id)
+		})
+	} else {
+		su, err = s.loadSessionUser(ctx, id)
 	}
-	u, err := s.Get(ctx, sess.UserID)
 	if err != nil {
-		return sess, u, err
+		return Session{}, domain.User{}, err
+	}
+	// The liveness checks are done here rather than in SQL so a memoized row serves.
+	if !su.sess.ExpiresAt.After(now) || !su.sess.LastSeenAt.After(now.Add(-idle)) {
+		return Session{}, domain.User{}, ErrNotFound
+	}
+	u := su.user
+	if u.EnterpriseID != nil { // the memoized user is shared: hand out a copy of what it points to
+		eid := *u.EnterpriseID
+		u.EnterpriseID = &eid
 	}
 	if u.Disabled {
-		return sess, u, ErrNotFound
+		return su.sess, u, ErrNotFound
 	}
-	return sess, u, nil
+	return su.sess, u, nil
+}
+
+// sessionTables are what a session lookup reads.
+var sessionTables = []string{tSessions, tUsers}
+
+type sessionWithUser struct {
+	sess Session
+	user domain.User
+}
+
+// loadSessionUser reads a session and its user with one statement and typed scans.
+func (s *Users) loadSessionUser(ctx context.Context, id string) (sessionWithUser, error) {
+	var su sessionWithUser
+	rows, err := s.db.R.WithContext(ctx).Raw(`SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
+	s.expires_at, s.ip, s.user_agent, u.id, u.username, u.display_name, u.password_hash, u.role, u.district_code,
+	u.enterprise_id, u.phone, u.disabled, u.must_change_password, u.version, u.created_at, u.updated_at
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, id).Rows()
+	if err != nil {
+		return su, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return su, err
+		}
+		return su, ErrNotFound
+	}
+	var role string
+	var enterpriseID sql.NullInt64
+	ss, u := &su.sess, &su.user
+	if err := rows.Scan(&ss.ID, &ss.UserID, &ss.CSRFToken, &ss.CreatedAt, &ss.LastSeenAt, &ss.ExpiresAt, &ss.IP, &ss.UserAgent,
+		&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &role, &u.DistrictCode, &enterpriseID, &u.Phone,
+		&u.Disabled, &u.MustChangePassword, &u.Version, &u.CreatedAt, &u.UpdatedAt); err != nil {
+		return su, err
+	}
+	u.Role = domain.Role(role)
+	if enterpriseID.Valid {
+		u.EnterpriseID = &enterpriseID.Int64
+	}
+	return su, rows.Err()
 }
 
 // TouchSession moves last_seen_at forward (callers throttle this to spare the writer).
