@@ -13,8 +13,8 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import "zjtx/internal/domain"
 
-// TierBadge shows a rung with its colour.
-func TierBadge(t domain.Tier) templ.Component {
+// tierBadge shows a rung with its colour; TierBadge serves it precomputed.
+func tierBadge(t domain.Tier) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -248,8 +248,8 @@ func Placeholder(text string) templ.Component {
 	})
 }
 
-// Labels shows an enterprise's designations as badges.
-func Labels(ls domain.Labels) templ.Component {
+// labels shows an enterprise's designations as badges; Labels serves it precomputed.
+func labels(ls domain.Labels) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
