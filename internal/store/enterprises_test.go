@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
 
 	"zjtx/internal/domain"
@@ -175,6 +178,59 @@ func TestNameSearchUsesGramsCorrectly(t *testing.T) {
 		}
 		if count("精密") != 0 || count("传感") != 1 {
 			t.Error("renaming did not update the search index")
+		}
+	})
+}
+
+// A name search lists its matches page by page in name order (either direction),
+// with the columns a list row shows.
+func TestNameSearchPagesInNameOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := store.NewEnterprises(db)
+		codes := []string{"91310000631696382C", "91310115MA1K3BTP2B", "91310101MA1FPX0A1T", "91310104MA1FR5XK6M",
+			"91310105MA1FW9KJ2Q", "91310106MA1G0XPQ5E", "91310107MA1G2C4A9B"}
+		names := []string{"上海精密乙有限公司", "上海精密甲有限公司", "北京精密丙公司", "上海精密丁有限公司", "上海粗糙有限公司",
+			"上海精密戊有限公司", "上海精密己有限公司"}
+		for i, code := range codes {
+			e := newEnterprise(code, names[i], "310115")
+			e.HighTech = i%2 == 0
+			if err := s.Create(ctx, store.System, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var want []string // every name with 精密, in byte order (both databases' order for these)
+		for _, n := range names {
+			if strings.Contains(n, "精密") {
+				want = append(want, n)
+			}
+		}
+		sort.Strings(want)
+		for _, desc := range []bool{false, true} {
+			var got []string
+			for p := 1; p <= 3; p++ {
+				page, err := s.List(ctx, store.EnterpriseFilter{Scope: all, Query: "精密", PerPage: 2, Page: p, Desc: desc})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Total != int64(len(want)) {
+					t.Fatalf("total %d, want %d", page.Total, len(want))
+				}
+				for _, e := range page.Items {
+					got = append(got, e.Name)
+					if e.DistrictCode != "310115" || e.Tier != domain.TierBase || e.FoundedOn.String() != "2015-06-01" ||
+						e.IndustryGroup != domain.GroupIndustrial || e.HighTech != (slices.Index(names, e.Name)%2 == 0) {
+						t.Errorf("row %+v", e)
+					}
+				}
+			}
+			w := slices.Clone(want)
+			if desc {
+				slices.Reverse(w)
+			}
+			if !slices.Equal(got, w) {
+				t.Errorf("desc=%v: %v, want %v", desc, got, w)
+			}
 		}
 	})
 }

@@ -72,16 +72,24 @@ func searchGram(grams []string) string {
 // gramQuery selects the ids of names containing term from one posting list, in name
 // order; ok is false for a one-character term, which has no gram.
 func gramQuery(g *gorm.DB, d Dialect, term string) (q *gorm.DB, ok bool) {
-	grams := NameGrams(term)
-	if utf8.RuneCountInString(term) < 2 || len(grams) == 0 {
+	where, args, ok := gramWhere(d, term)
+	if !ok {
 		return nil, false
 	}
-	q = g.Table(tGrams).Where("gram = ?", searchGram(grams))
-	if len(grams) > 1 {
-		// Other grams are checked on the stored name: adjacency and order, not just presence.
-		q = q.Where(d.ilike("name", term), likePattern(term))
+	return g.Table(tGrams).Where(where, args...), true
+}
+
+// gramWhere is gramQuery's condition on name_grams, as SQL with its arguments.
+func gramWhere(d Dialect, term string) (where string, args []any, ok bool) {
+	grams := NameGrams(term)
+	if utf8.RuneCountInString(term) < 2 || len(grams) == 0 {
+		return "", nil, false
 	}
-	return q, true
+	if len(grams) == 1 {
+		return "gram = ?", []any{grams[0]}, true
+	}
+	// Other grams are checked on the stored name: adjacency and order, not just presence.
+	return "gram = ? AND " + d.ilike("name", term), []any{searchGram(grams), likePattern(term)}, true
 }
 
 // likePattern is a substring pattern for ilike.
