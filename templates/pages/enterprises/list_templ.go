@@ -61,23 +61,23 @@ func ListPage(v ListView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = filterSelect("district", "所在区", v.Filter.District, districtOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = listFilterSelect("district", v.Filter.District).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = filterSelect("tier", "梯度层级", v.Filter.Tier, tierOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = listFilterSelect("tier", v.Filter.Tier).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = filterSelect("group", "划型行业", v.Filter.Group, groupOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = listFilterSelect("group", v.Filter.Group).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = filterSelect("label", "标签", v.Filter.Label, labelOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = listFilterSelect("label", v.Filter.Label).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = filterSelect("size", "规模", v.Filter.Size, sizeOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = listFilterSelect("size", v.Filter.Size).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
