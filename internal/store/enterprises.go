@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -172,11 +173,18 @@ func scanListRows(rows *sql.Rows, capacity int) ([]domain.Enterprise, error) {
 	defer rows.Close()
 	out := make([]domain.Enterprise, 0, capacity)
 	var uscc, group, tier, size string
+	var validUntil, founded any
 	for rows.Next() {
 		var e domain.Enterprise
 		if err := rows.Scan(&e.ID, &uscc, &e.Name, &e.DistrictCode, &group, &e.IndustryCode, &tier,
-			&e.TierValidUntil, &size, &e.AboveScale, &e.HighTech, &e.TechSME, &e.Gazelle, &e.Unicorn, &e.SingleChampion,
-			&e.Listed, &e.FoundedOn); err != nil {
+			&validUntil, &size, &e.AboveScale, &e.HighTech, &e.TechSME, &e.Gazelle, &e.Unicorn, &e.SingleChampion,
+			&e.Listed, &founded); err != nil {
+			return nil, err
+		}
+		if err := scanDate(&e.TierValidUntil, validUntil); err != nil {
+			return nil, err
+		}
+		if err := scanDate(&e.FoundedOn, founded); err != nil {
 			return nil, err
 		}
 		e.USCC, e.IndustryGroup, e.Tier, e.Size = domain.USCC(uscc), domain.IndustryGroup(group), domain.Tier(tier), domain.SizeClass(size)
@@ -241,6 +249,34 @@ func (s *Enterprises) listByGrams(ctx context.Context, f EnterpriseFilter, page 
 	}
 	page.Items, err = scanListRows(rows, f.PerPage)
 	return true, err
+}
+
+// scanDate is domain.Date.Scan with a fast path for SQLite's YYYY-MM-DD text: two
+// dates on each of a page's 50 rows made time.Parse a visible share of a list view.
+func scanDate(d *domain.Date, src any) error {
+	if s, ok := src.(string); ok && len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		y, okY := digits(s[0:4])
+		m, okM := digits(s[5:7])
+		day, okD := digits(s[8:10])
+		if okY && okM && okD && m >= 1 && m <= 12 && day >= 1 &&
+			day <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+			*d = domain.NewDate(y, time.Month(m), day)
+			return nil
+		}
+	}
+	return d.Scan(src) // NULL, PostgreSQL's time.Time, and whatever needs an error
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // pageColumnsE is pageColumns of the enterprises table under the alias e.

@@ -31,7 +31,7 @@ func listRows(items []domain.Enterprise) templ.Component {
 			b = append(b, `</td><td>`...)
 			b = append(b, components.TierBadgeHTML(e.Tier)...)
 			b = append(b, `</td><td class="hide-narrow">`...)
-			b = append(b, templ.EscapeString(dateOr(e.TierValidUntil, "—"))...)
+			b = appendDate(b, e.TierValidUntil)
 			b = append(b, `</td><td class="hide-narrow">`...)
 			b = append(b, templ.EscapeString(e.IndustryGroup.ShortLabel())...)
 			b = append(b, `</td><td class="hide-narrow">`...)
@@ -39,7 +39,7 @@ func listRows(items []domain.Enterprise) templ.Component {
 			b = append(b, `</td><td class="hide-narrow">`...)
 			b = append(b, components.LabelsHTML(e.Labels)...)
 			b = append(b, `</td><td class="hide-narrow">`...)
-			b = append(b, templ.EscapeString(dateOr(e.FoundedOn, "—"))...)
+			b = appendDate(b, e.FoundedOn)
 			b = append(b, `</td></tr>`...)
 			if _, err := w.Write(b); err != nil {
 				return err
@@ -47,4 +47,19 @@ func listRows(items []domain.Enterprise) templ.Component {
 		}
 		return nil
 	})
+}
+
+// appendDate appends dateOr(d, "—"): YYYY-MM-DD (what Date.String formats, for the
+// four-digit years a Date holds) without time.Format.
+func appendDate(b []byte, d domain.Date) []byte {
+	if d.IsZero() {
+		return append(b, "—"...)
+	}
+	y, m, day := d.Time().Date()
+	if y < 0 || y > 9999 {
+		return append(b, templ.EscapeString(d.String())...)
+	}
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	b = append(b, byte('0'+int(m)/10), byte('0'+int(m)%10), '-')
+	return append(b, byte('0'+day/10), byte('0'+day%10))
 }
