@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,7 +136,7 @@ func (s *Enterprises) List(ctx context.Context, f EnterpriseFilter) (EnterpriseP
 	if ok, err := s.listByGrams(ctx, f, &page); ok || err != nil {
 		return page, err
 	}
-	total, err := memoized(s.db.memo, memoKey("enterprises", f.countable()), f.countTables(), func() (n int64, err error) {
+	total, err := memoized(s.db.memo, f.countKey("enterprises"), f.countTables(), func() (n int64, err error) {
 		err = s.filtered(ctx, f).Count(&n).Error
 		return n, err
 	})
@@ -213,6 +214,34 @@ func (f EnterpriseFilter) countable() EnterpriseFilter {
 	return f
 }
 
+// countKey names f's memoized total: memoKey of countable(), but built without fmt for
+// the filters list pages use (every field length-prefixed, so no two filters share a key).
+// A new field of EnterpriseFilter that narrows the list must be added here.
+func (f EnterpriseFilter) countKey(kind string) string {
+	if !f.Drill.IsZero() {
+		return memoKey(kind, f.countable())
+	}
+	sc := f.Scope
+	b := make([]byte, 0, 96)
+	b = append(b, kind...)
+	b = append(b, '{')
+	b = strconv.AppendBool(b, sc.All)
+	b = append(b, ' ')
+	b = strconv.AppendBool(b, sc.None)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, sc.SpecialistID, 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, sc.EnterpriseID, 10)
+	for _, v := range []string{sc.District, f.District, string(f.Tier), string(f.Group), string(f.Label), string(f.Size),
+		strings.TrimSpace(f.Query)} {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(len(v)), 10)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	return string(append(b, '}'))
+}
+
 // listByGrams answers a name search with no other filter from the gram index alone:
 // its posting list is in name order, so count and page never touch most enterprises.
 func (s *Enterprises) listByGrams(ctx context.Context, f EnterpriseFilter, page *EnterprisePage) (bool, error) {
@@ -226,7 +255,7 @@ func (s *Enterprises) listByGrams(ctx context.Context, f EnterpriseFilter, page 
 		return false, nil
 	}
 	g := s.db.R.WithContext(ctx)
-	total, err := memoized(s.db.memo, memoKey("grams", f.countable()), enterpriseCountTables, func() (n int64, err error) {
+	total, err := memoized(s.db.memo, f.countKey("grams"), enterpriseCountTables, func() (n int64, err error) {
 		err = g.Table(tGrams).Where(where, args...).Count(&n).Error
 		return n, err
 	})
