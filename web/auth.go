@@ -212,7 +212,7 @@ func navFor(u *domain.User) []layout.NavItem {
 	if u == nil {
 		return []layout.NavItem{{Section: "login", Label: "登录", Href: "/login"}}
 	}
-	var items []layout.NavItem
+	items := make([]layout.NavItem, 0, 26) // room for the longest (admin) navigation: one allocation per page
 	switch u.Role {
 	case domain.RoleAdmin, domain.RoleCity:
 		items = append(items,
