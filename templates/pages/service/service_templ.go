@@ -128,7 +128,7 @@ func HomePage(v HomeView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = tierBadge(r.Tier).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.TierBadge(r.Tier).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -247,7 +247,7 @@ func HomePage(v HomeView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = tierBadge(e.Tier).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.TierBadge(e.Tier).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -380,7 +380,7 @@ func WorkloadTable(rows []WorkloadRow, today domain.Date) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = tierBadge(r.Tier).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.TierBadge(r.Tier).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
