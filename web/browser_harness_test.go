@@ -183,10 +183,24 @@ func navigate(ctx context.Context, t *testing.T, url, sel string) {
 	do(ctx, t, "open "+url, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel)))
 }
 
-// text is the rendered text of the first element matching sel, trimmed.
+// text is the rendered text (innerText) of the first element matching sel, trimmed,
+// waiting up to stepTimeout for one to exist. It reads through JavaScript rather than
+// chromedp.Text, whose DOM node id goes stale when a navigation or an htmx swap replaces
+// the document between the lookup and the read ("No node with given id found").
 func text(ctx context.Context, t *testing.T, sel string) string {
 	t.Helper()
-	return strings.TrimSpace(run(ctx, t, "text of "+sel, chromedp.Text(chromedp.CSS(sel))))
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		v := run(ctx, t, "text of "+sel, chromedp.Evaluate[*string](
+			`(() => { const e = document.querySelector(`+js(sel)+`); return e ? e.innerText : null })()`))
+		if v != nil {
+			return strings.TrimSpace(*v)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("text of %s: no such element after %s%s", sel, stepTimeout, pageState(ctx))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // texts is the rendered text of every element matching sel (none is fine).
