@@ -291,86 +291,64 @@ func loadYears(g *gorm.DB, enterpriseID int64) ([]domain.YearFigures, error) {
 	rows, err := g.Raw(`SELECT id, enterprise_id, year, employees, rd_staff, revenue, main_revenue, output_value,
  rd_expense, net_profit, total_assets, total_liabilities, equity_financing, version
  FROM year_figures WHERE enterprise_id = ?`, enterpriseID).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ys := make([]domain.YearFigures, 0) // never nil, as gorm's Find left it
-	for rows.Next() {
-		var y domain.YearFigures
+	ys, err := scanAll(rows, err, func(rows *sql.Rows) (y domain.YearFigures, err error) {
 		var n [10]sql.NullInt64
-		if err := rows.Scan(&y.ID, &y.EnterpriseID, &y.Year, &n[0], &n[1], &n[2], &n[3], &n[4],
-			&n[5], &n[6], &n[7], &n[8], &n[9], &y.Version); err != nil {
-			return nil, err
-		}
+		err = rows.Scan(&y.ID, &y.EnterpriseID, &y.Year, &n[0], &n[1], &n[2], &n[3], &n[4],
+			&n[5], &n[6], &n[7], &n[8], &n[9], &y.Version)
 		y.Employees, y.RDStaff = intP(n[0]), intP(n[1])
 		y.Revenue, y.MainRevenue, y.OutputValue, y.RDExpense = moneyP(n[2]), moneyP(n[3]), moneyP(n[4]), moneyP(n[5])
 		y.NetProfit, y.TotalAssets, y.TotalLiabilities, y.EquityFinancing = moneyP(n[6]), moneyP(n[7]), moneyP(n[8]), moneyP(n[9])
-		ys = append(ys, y)
+		return y, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if ys == nil {
+		ys = []domain.YearFigures{} // never nil, as gorm's Find left it
 	}
 	slices.SortFunc(ys, func(a, b domain.YearFigures) int { return cmp.Compare(a.Year, b.Year) })
-	return ys, rows.Err()
+	return ys, nil
 }
 
 func loadAwards(g *gorm.DB, enterpriseID int64) ([]domain.Award, error) {
 	rows, err := g.Raw("SELECT id, enterprise_id, level, rank, year, name FROM awards WHERE enterprise_id = ?", enterpriseID).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var as []domain.Award
-	for rows.Next() {
-		var a domain.Award
+	as, err := scanAll(rows, err, func(rows *sql.Rows) (a domain.Award, err error) {
 		var rank sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.EnterpriseID, &a.Level, &rank, &a.Year, &a.Name); err != nil {
-			return nil, err
-		}
+		err = rows.Scan(&a.ID, &a.EnterpriseID, &a.Level, &rank, &a.Year, &a.Name)
 		a.Rank = intP(rank)
-		as = append(as, a)
-	}
+		return a, err
+	})
 	slices.SortFunc(as, func(a, b domain.Award) int { return cmp.Or(cmp.Compare(b.Year, a.Year), cmp.Compare(a.ID, b.ID)) })
-	return as, rows.Err()
+	return as, err
 }
 
 func loadDevScores(g *gorm.DB, enterpriseID int64) ([]domain.DevScore, error) {
 	rows, err := g.Raw("SELECT enterprise_id, year, score FROM dev_scores WHERE enterprise_id = ?", enterpriseID).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ds []domain.DevScore
-	for rows.Next() {
-		var d domain.DevScore
-		if err := rows.Scan(&d.EnterpriseID, &d.Year, &d.Score); err != nil {
-			return nil, err
-		}
-		ds = append(ds, d)
-	}
+	ds, err := scanAll(rows, err, func(rows *sql.Rows) (d domain.DevScore, err error) {
+		return d, rows.Scan(&d.EnterpriseID, &d.Year, &d.Score)
+	})
 	slices.SortFunc(ds, func(a, b domain.DevScore) int { return cmp.Compare(a.Year, b.Year) })
-	return ds, rows.Err()
+	return ds, err
 }
 
 func loadTierEvents(g *gorm.DB, enterpriseID int64) ([]domain.TierEvent, error) {
 	rows, err := g.Raw(`SELECT id, enterprise_id, kind, from_tier, to_tier, effective_on, valid_until,
  certificate_no, batch, reason, decided_by, created_at
  FROM tier_events WHERE enterprise_id = ?`, enterpriseID).Rows()
+	evs, err := scanAll(rows, err, func(rows *sql.Rows) (ev domain.TierEvent, err error) {
+		return ev, rows.Scan(&ev.ID, &ev.EnterpriseID, (*string)(&ev.Kind), (*string)(&ev.FromTier), (*string)(&ev.ToTier),
+			&ev.EffectiveOn, &ev.ValidUntil, &ev.CertificateNo, &ev.Batch, &ev.Reason, &ev.DecidedBy, &ev.CreatedAt)
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	evs := make([]domain.TierEvent, 0)
-	for rows.Next() {
-		var ev domain.TierEvent
-		if err := rows.Scan(&ev.ID, &ev.EnterpriseID, (*string)(&ev.Kind), (*string)(&ev.FromTier), (*string)(&ev.ToTier),
-			&ev.EffectiveOn, &ev.ValidUntil, &ev.CertificateNo, &ev.Batch, &ev.Reason, &ev.DecidedBy, &ev.CreatedAt); err != nil {
-			return nil, err
-		}
-		evs = append(evs, ev)
+	if evs == nil {
+		evs = []domain.TierEvent{} // never nil, as gorm's Find left it
 	}
 	slices.SortFunc(evs, func(a, b domain.TierEvent) int {
 		return cmp.Or(compareDates(b.EffectiveOn, a.EffectiveOn), cmp.Compare(b.ID, a.ID))
 	})
-	return evs, rows.Err()
+	return evs, nil
 }
 
 func compareDates(a, b domain.Date) int {
