@@ -83,7 +83,6 @@ func (s *Server) renderPortalHome(c echo.Context, status int, typed map[string]s
 	if err != nil {
 		return err
 	}
-	v.DemandsKnown = true // the service module's table always exists since migration 0006
 	for _, d := range ds {
 		label := d.Status
 		if st := domain.DemandStatus(d.Status); st.Valid() {

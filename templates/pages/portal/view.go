@@ -52,7 +52,6 @@ type HomeView struct {
 	Next         domain.Tier
 	Annual       domain.AnnualUpdate
 	Specialist   *Contact
-	DemandsKnown bool // the service module's tables exist
 	Demands      []Demand
 	Requests     []RequestRow
 	Policy       []PolicyRow
