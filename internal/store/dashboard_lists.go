@@ -52,10 +52,10 @@ func (d EnterpriseDrill) apply(q *gorm.DB) *gorm.DB {
 			string(d.Event), d.EventFrom, d.EventTo)
 	}
 	if !d.VisitedFrom.IsZero() {
-		q = q.Where("EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= ?)", d.VisitedFrom)
+		q = q.Where("enterprises.last_visit_on >= ?", d.VisitedFrom) // kept by triggers on visits (0013)
 	}
 	if !d.NotVisitedFrom.IsZero() {
-		q = q.Where("NOT EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= ?)", d.NotVisitedFrom)
+		q = q.Where("(enterprises.last_visit_on IS NULL OR enterprises.last_visit_on < ?)", d.NotVisitedFrom)
 	}
 	return q
 }

@@ -283,14 +283,15 @@ type WorkloadRow struct {
 // workloadLimit caps a portfolio; callers can tell a full portfolio by its length.
 const workloadLimit = 2000
 
-// workloadSQL: open demands are counted by triggers (migration 0012); the overdue ones
-// are a short range of the demands_enterprise index (enterprise_id, is_open, due_on) and
-// the last visit one seek of visits_enterprise.
-const workloadSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until,
-	(SELECT MAX(v.visited_on) FROM visits v WHERE v.enterprise_id = e.id),
-	COALESCE((SELECT c.n FROM open_demands c WHERE c.k = 'e:' || e.id), 0),
-	(SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ? AND d.due_on < ?)
+// workloadSQL: the last visit is kept on the enterprise row and open demands are counted,
+// both by triggers (migrations 0013, 0012); the overdue ones, a short range of the
+// demands_enterprise index (enterprise_id, is_open, due_on), are looked for only where
+// some demand is open.
+const workloadSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until, e.last_visit_on,
+	COALESCE(c.n, 0),
+	CASE WHEN c.n > 0 THEN (SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ? AND d.due_on < ?) ELSE 0 END
 FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
+LEFT JOIN open_demands c ON c.k = 'e:' || e.id
 WHERE a.specialist_id = ? AND a.ended_at IS NULL
 ORDER BY e.name LIMIT ?`
 
@@ -791,9 +792,10 @@ func (r CoverageRow) Percent() int {
 	return int(r.Quarter * 100 / r.Total)
 }
 
+// coverageCols: visited since D is last_visit_on >= D (migration 0013); never visited is NULL.
 const coverageCols = `COUNT(*) AS total,
-	SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= ?) THEN 1 ELSE 0 END) AS quarter,
-	SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id AND v.visited_on >= ?) THEN 0 ELSE 1 END) AS stale`
+	SUM(CASE WHEN enterprises.last_visit_on >= ? THEN 1 ELSE 0 END) AS quarter,
+	SUM(CASE WHEN enterprises.last_visit_on >= ? THEN 0 ELSE 1 END) AS stale`
 
 // CoverageByDistrict counts, per district within sc, enterprises at specialized and above,
 // how many were visited this quarter, how many not in staleDays, and how many lack a specialist.

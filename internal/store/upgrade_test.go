@@ -163,6 +163,11 @@ func checkUpgraded(t *testing.T, db *store.DB, n int) {
 		if err := db.W.Raw("SELECT n FROM open_demands WHERE k = 'd:310115'").Scan(&open).Error; err != nil || open != 1 {
 			t.Errorf("from v%d: open demands counted %d, %v; want 1", n, open, err)
 		}
+		// Migration 13 wrote down the last visit it found (and triggers keep it from then on).
+		var visited int64
+		if err := db.W.Raw("SELECT COUNT(*) FROM enterprises WHERE id = " + upEnt + " AND last_visit_on = '2025-05-21'").Scan(&visited).Error; err != nil || visited != 1 {
+			t.Errorf("from v%d: last visit not backfilled (%d rows, %v)", n, visited, err)
+		}
 	}
 	// The application reads the old rows through its own stores.
 	ents := store.NewEnterprises(db)

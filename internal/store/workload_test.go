@@ -181,3 +181,96 @@ func TestOpenDemandCounts(t *testing.T) {
 		check("deleted")
 	})
 }
+
+// TestLastVisitKept: the last visit kept on the enterprise (migration 0013) follows its
+// visits — a late-recorded (补录) visit does not move it back, deleting the latest visit or
+// moving a visit to another enterprise recomputes it — and the workbench and the coverage
+// figures read it.
+func TestLastVisitKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newServiceFixture(t, db)
+		all := domain.Scope{All: true}
+		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID}, f.spec.ID); err != nil {
+			t.Fatal(err)
+		}
+		actor := store.Actor{UserID: f.spec.ID, Name: "spec1"}
+		visit := func(id int64, on string) domain.Visit {
+			t.Helper()
+			v := domain.Visit{EnterpriseID: id, SpecialistID: &f.spec.ID, VisitedOn: domain.MustDate(on), Kind: domain.VisitOnSite, Summary: "走访"}
+			if err := f.svc.CreateVisit(ctx, actor, all, &v, nil); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		lastVisit := func(id int64) string {
+			t.Helper()
+			var got, want *string
+			if err := db.R.Raw("SELECT last_visit_on FROM enterprises WHERE id = ?", id).Scan(&got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.R.Raw("SELECT MAX(visited_on) FROM visits WHERE enterprise_id = ?", id).Scan(&want).Error; err != nil {
+				t.Fatal(err)
+			}
+			g, w := "", ""
+			if got != nil {
+				g = (*got)[:10] // PostgreSQL returns a date as a timestamp
+			}
+			if want != nil {
+				w = (*want)[:10]
+			}
+			if g != w {
+				t.Fatalf("enterprise %d: last_visit_on %q, but its latest visit is %q", id, g, w)
+			}
+			return g
+		}
+		if got := lastVisit(f.ent.ID); got != "" {
+			t.Fatalf("never visited: %q", got)
+		}
+		visit(f.ent.ID, "2026-03-10")
+		latest := visit(f.ent.ID, "2026-06-01")
+		visit(f.ent.ID, "2026-02-01") // recorded late: the last visit stays
+		if got := lastVisit(f.ent.ID); got != "2026-06-01" {
+			t.Fatalf("after a late visit: %q, want 2026-06-01", got)
+		}
+		if err := db.W.Exec("DELETE FROM visits WHERE id = ?", latest.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := lastVisit(f.ent.ID); got != "2026-03-10" {
+			t.Fatalf("after deleting the latest: %q, want 2026-03-10", got)
+		}
+		if err := db.W.Exec("UPDATE visits SET visited_on = ? WHERE enterprise_id = ? AND visited_on = ?", domain.MustDate("2026-01-15"), f.ent.ID, domain.MustDate("2026-03-10")).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := lastVisit(f.ent.ID); got != "2026-02-01" {
+			t.Fatalf("after moving a date back: %q, want 2026-02-01", got)
+		}
+		if err := db.W.Exec("UPDATE visits SET enterprise_id = ? WHERE enterprise_id = ?", f.other.ID, f.ent.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if a, b := lastVisit(f.ent.ID), lastVisit(f.other.ID); a != "" || b != "2026-02-01" {
+			t.Fatalf("after moving the visits: %q and %q", a, b)
+		}
+
+		// What the pages read: the workbench's last visit, the quarter's coverage.
+		visit(f.ent.ID, "2026-05-20")
+		today := domain.MustDate("2026-06-30")
+		w, err := f.svc.Workload(ctx, f.spec.ID, today)
+		if err != nil || len(w) != 1 || w[0].LastVisit != domain.MustDate("2026-05-20") {
+			t.Fatalf("workload: %+v %v", w, err)
+		}
+		cov, err := f.svc.CoverageByDistrict(ctx, all, today, 90)
+		if err != nil || len(cov) != 2 {
+			t.Fatalf("coverage: %+v %v", cov, err)
+		}
+		for _, r := range cov { // 浦东: visited 05-20, this quarter; 徐汇: last 02-01, 149 days ago
+			q, st := int64(1), int64(0)
+			if r.Key == "310104" {
+				q, st = 0, 1
+			}
+			if r.Quarter != q || r.Stale != st {
+				t.Errorf("coverage %s: quarter %d stale %d, want %d %d", r.Key, r.Quarter, r.Stale, q, st)
+			}
+		}
+	})
+}
