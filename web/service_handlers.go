@@ -59,7 +59,7 @@ func (s *Server) serviceHome(c echo.Context) error {
 	u := currentUser(c)
 	today := s.today()
 	v := service.HomeView{Meta: s.meta(c, "我的工作台", "service-home"), Today: today, StaleDays: domain.DefaultStaleDays}
-	workload, err := s.svc().Workload(ctx, u.ID, today)
+	workload, due, err := s.svc().Workbench(ctx, u.ID, today, domain.AddWorkingDays(today, 5), 200)
 	if err != nil {
 		return err
 	}
@@ -69,10 +69,6 @@ func (s *Server) serviceHome(c echo.Context) error {
 		if r.LastVisit.IsZero() || r.LastVisit.Before(staleBefore) {
 			v.Owed = append(v.Owed, r)
 		}
-	}
-	due, err := s.svc().DueSoon(ctx, u.ID, domain.AddWorkingDays(today, 5), 200)
-	if err != nil {
-		return err
 	}
 	v.DueSoon = mapRows(due, demandView)
 	// The home is the specialist's own: their scope is their portfolio, already read.

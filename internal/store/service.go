@@ -295,10 +295,51 @@ LEFT JOIN open_demands c ON c.k = 'e:' || e.id
 WHERE a.specialist_id = ? AND a.ended_at IS NULL
 ORDER BY e.name LIMIT ?`
 
+// workloadNoOverdueSQL is workloadSQL for a caller that counts overdue demands itself.
+const workloadNoOverdueSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until, e.last_visit_on,
+	COALESCE(c.n, 0), 0
+FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
+LEFT JOIN open_demands c ON c.k = 'e:' || e.id
+WHERE a.specialist_id = ? AND a.ended_at IS NULL
+ORDER BY e.name LIMIT ?`
+
 // Workload lists a specialist's current enterprises (at most workloadLimit, by name)
 // with their last visit and open demands, least recently visited first.
 func (s *Service) Workload(ctx context.Context, specialistID int64, today domain.Date) ([]WorkloadRow, error) {
-	rows, err := s.db.R.WithContext(ctx).Raw(workloadSQL, true, today, specialistID, workloadLimit).Rows()
+	return s.workload(ctx, workloadSQL, true, today, specialistID, workloadLimit)
+}
+
+// Workbench is a specialist's home: their Workload and their open demands due by dueBy
+// (DueSoon, at most dueLimit). Every overdue demand is due before dueBy, so when the due
+// list is complete the overdue counts are taken from it rather than by looking into each
+// enterprise's demands a second time.
+func (s *Service) Workbench(ctx context.Context, specialistID int64, today, dueBy domain.Date, dueLimit int) ([]WorkloadRow, []DemandRow, error) {
+	due, err := s.DueSoon(ctx, specialistID, dueBy, dueLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(due) >= dueLimit || dueBy.Before(today) {
+		rows, err := s.Workload(ctx, specialistID, today)
+		return rows, due, err
+	}
+	rows, err := s.workload(ctx, workloadNoOverdueSQL, specialistID, workloadLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	overdue := map[int64]int{}
+	for _, d := range due {
+		if d.DueOn.Before(today) {
+			overdue[d.EnterpriseID]++
+		}
+	}
+	for i := range rows {
+		rows[i].Overdue = overdue[rows[i].ID]
+	}
+	return rows, due, nil
+}
+
+func (s *Service) workload(ctx context.Context, query string, args ...any) ([]WorkloadRow, error) {
+	rows, err := s.db.R.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, err
 	}

@@ -95,6 +95,27 @@ func TestWorkloadAndExpiring(t *testing.T) {
 		if one, _ := store.ExpiringIn(w, today, until, 1); len(one) != 1 || one[0].ID != third.ID {
 			t.Errorf("limit 1: %+v", one)
 		}
+
+		// The workbench reads the same portfolio and due list, whether its overdue counts
+		// come from a complete due list or, when the list was cut, from the demands.
+		dueBy := domain.AddWorkingDays(today, 5)
+		for _, limit := range []int{200, 1} {
+			wb, due, err := f.svc.Workbench(ctx, f.spec.ID, today, dueBy, limit)
+			soon, err2 := f.svc.DueSoon(ctx, f.spec.ID, dueBy, limit)
+			if err != nil || err2 != nil || len(wb) != len(w) || len(due) != len(soon) || len(due) == 0 {
+				t.Fatalf("workbench (limit %d): %+v %+v %v %v", limit, wb, due, err, err2)
+			}
+			for i := range w {
+				if wb[i] != w[i] {
+					t.Errorf("workbench (limit %d) row %d: %+v, want %+v", limit, i, wb[i], w[i])
+				}
+			}
+			for i := range soon {
+				if due[i].ID != soon[i].ID {
+					t.Errorf("workbench (limit %d) due %d: %d, want %d", limit, i, due[i].ID, soon[i].ID)
+				}
+			}
+		}
 	})
 }
 
