@@ -45,6 +45,12 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
   sleep 0.1
 done
+# Another server already on the port would answer the health check and be measured instead.
+if ! kill -0 "$pid" 2>/dev/null; then
+  echo "zjtx serve exited (port $PORT taken?):" >&2
+  cat "$log" >&2
+  exit 1
+fi
 
 # Warm-up, not measured: the first dashboard computation per scope, the page caches,
 # and the start-up title-expiry pass (which writes, and so invalidates cached totals).
