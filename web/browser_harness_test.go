@@ -142,9 +142,24 @@ func do(ctx context.Context, t *testing.T, what string, steps ...chromedp.Action
 	t.Helper()
 	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
-	if err := chromedp.Do(sctx, steps...); err != nil {
-		t.Fatalf("%s: %v%s", what, err, pageState(ctx))
+	for _, step := range steps {
+		err := chromedp.Do(sctx, step)
+		if staleNode(err) {
+			err = chromedp.Do(sctx, step)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v%s", what, err, pageState(ctx))
+		}
 	}
+}
+
+// staleNode tells an action that found its element and then lost it: the document was
+// replaced (a navigation finishing, an htmx swap) between chromedp's lookup of the node
+// and its use ("Could not find node with given id"; seen once in CI clicking a link of a
+// page that had just loaded). The action failed before acting on the element, so running
+// it once more, against the document now shown, repeats nothing.
+func staleNode(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "node with given id")
 }
 
 // run runs one value-returning action with the per-step timeout.
@@ -153,6 +168,9 @@ func run[T any](ctx context.Context, t *testing.T, what string, a chromedp.Actio
 	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(sctx, a)
+	if staleNode(err) {
+		v, err = chromedp.Run(sctx, a)
+	}
 	if err != nil {
 		t.Fatalf("%s: %v%s", what, err, pageState(ctx))
 	}
