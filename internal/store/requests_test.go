@@ -262,9 +262,7 @@ func TestPortalHomeReads(t *testing.T) {
 		if ds, err := rs.Demands(ctx, f.ent.ID); err != nil || len(ds) != 0 {
 			t.Fatalf("demands before any: %+v %v", ds, err)
 		}
-		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID}, f.spec.ID); err != nil {
-			t.Fatal(err)
-		}
+		f.assign(t, f.ent, f.spec)
 		if sp, err := rs.Specialist(ctx, f.ent.ID); err != nil || sp == nil || sp.Name != "spec1" {
 			t.Fatalf("specialist: %+v %v", sp, err)
 		}

@@ -46,6 +46,14 @@ func newServiceFixture(t *testing.T, db *store.DB) serviceFixture {
 	return f
 }
 
+// assign makes spec the specialist of e (as the system, city-wide), failing the test if refused.
+func (f serviceFixture) assign(t *testing.T, e domain.Enterprise, spec domain.User) {
+	t.Helper()
+	if _, err := f.svc.Assign(context.Background(), store.System, domain.Scope{All: true}, []int64{e.ID}, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestAssignments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -156,9 +164,7 @@ func TestVisitsAndDemands(t *testing.T) {
 		ctx := context.Background()
 		f := newServiceFixture(t, db)
 		all := domain.Scope{All: true}
-		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID}, f.spec.ID); err != nil {
-			t.Fatal(err)
-		}
+		f.assign(t, f.ent, f.spec)
 		today := domain.MustDate("2026-06-30")
 		actor := store.Actor{UserID: f.spec.ID, Name: "spec1"}
 		v := domain.Visit{EnterpriseID: f.ent.ID, SpecialistID: &f.spec.ID, VisitedOn: today, Kind: domain.VisitOnSite, Summary: "了解经营情况"}

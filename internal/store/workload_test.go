@@ -127,12 +127,8 @@ func TestOpenDemandCounts(t *testing.T) {
 		ctx := context.Background()
 		f := newServiceFixture(t, db)
 		all := domain.Scope{All: true}
-		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID}, f.spec.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.other.ID}, f.xuhui.ID); err != nil {
-			t.Fatal(err)
-		}
+		f.assign(t, f.ent, f.spec)
+		f.assign(t, f.other, f.xuhui)
 		today := domain.MustDate("2026-06-30")
 		visit := func(e domain.Enterprise, spec domain.User, n int) {
 			t.Helper()
@@ -212,9 +208,7 @@ func TestLastVisitKept(t *testing.T) {
 		ctx := context.Background()
 		f := newServiceFixture(t, db)
 		all := domain.Scope{All: true}
-		if _, err := f.svc.Assign(ctx, store.System, all, []int64{f.ent.ID}, f.spec.ID); err != nil {
-			t.Fatal(err)
-		}
+		f.assign(t, f.ent, f.spec)
 		actor := store.Actor{UserID: f.spec.ID, Name: "spec1"}
 		visit := func(id int64, on string) domain.Visit {
 			t.Helper()
