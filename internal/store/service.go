@@ -286,22 +286,20 @@ const workloadLimit = 2000
 // workloadSQL: the last visit is kept on the enterprise row and open demands are counted,
 // both by triggers (migrations 0013, 0012); the overdue ones, a short range of the
 // demands_enterprise index (enterprise_id, is_open, due_on), are looked for only where
-// some demand is open.
-const workloadSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until, e.last_visit_on,
-	COALESCE(c.n, 0),
-	CASE WHEN c.n > 0 THEN (SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ? AND d.due_on < ?) ELSE 0 END
-FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
-LEFT JOIN open_demands c ON c.k = 'e:' || e.id
-WHERE a.specialist_id = ? AND a.ended_at IS NULL
-ORDER BY e.name LIMIT ?`
+// some demand is open. workloadNoOverdueSQL leaves them to a caller that counts them.
+const (
+	workloadSQL = workloadCols +
+		`CASE WHEN c.n > 0 THEN (SELECT COUNT(*) FROM demands d WHERE d.enterprise_id = e.id AND d.is_open = ? AND d.due_on < ?) ELSE 0 END` +
+		workloadFrom
+	workloadNoOverdueSQL = workloadCols + `0` + workloadFrom
 
-// workloadNoOverdueSQL is workloadSQL for a caller that counts overdue demands itself.
-const workloadNoOverdueSQL = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until, e.last_visit_on,
-	COALESCE(c.n, 0), 0
+	workloadCols = `SELECT e.id, e.name, e.district_code, e.tier, e.tier_valid_until, e.last_visit_on, COALESCE(c.n, 0), `
+	workloadFrom = `
 FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
 LEFT JOIN open_demands c ON c.k = 'e:' || e.id
 WHERE a.specialist_id = ? AND a.ended_at IS NULL
 ORDER BY e.name LIMIT ?`
+)
 
 // Workload lists a specialist's current enterprises (at most workloadLimit, by name)
 // with their last visit and open demands, least recently visited first.
